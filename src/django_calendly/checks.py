@@ -1,0 +1,102 @@
+"""System checks: misconfiguration is reported with stable ids and hints, never at import."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.core.checks import Error, Tags, Warning, register
+from django.utils.module_loading import import_string
+
+from .conf import calendly_settings
+
+
+def _is_http_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in {"http", "https"} and bool(parts.netloc)
+
+
+@register(Tags.compatibility)
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    messages: list[Any] = []
+    for name in ("BASE_URL", "AUTH_BASE_URL"):
+        try:
+            value = getattr(calendly_settings, name)
+        except (TypeError, ValueError) as exc:
+            value = ""
+            messages.append(Error(f"CALENDLY_{name} is invalid: {exc}", id="calendly.E001"))
+        if value and not _is_http_url(value):
+            messages.append(
+                Error(
+                    f"CALENDLY_{name} must be an http(s) URL, got {value!r}.",
+                    hint="Use https://api.calendly.com (or the sandbox URL in development).",
+                    id="calendly.E001",
+                )
+            )
+    for name in ("TIMEOUT", "CONNECT_TIMEOUT", "MAX_RETRIES", "MAX_RETRY_WAIT",
+                 "WEBHOOK_TOLERANCE", "WEBHOOK_MAX_BODY_BYTES", "SYNC_CONCURRENCY",
+                 "SYNC_DAYS_BACK", "SYNC_DAYS_AHEAD"):
+        try:
+            number = getattr(calendly_settings, name)
+        except (TypeError, ValueError):
+            messages.append(
+                Error(f"CALENDLY_{name} must be a number.", id="calendly.E002")
+            )
+            continue
+        if number < 0:
+            messages.append(
+                Error(f"CALENDLY_{name} must not be negative.", id="calendly.E002")
+            )
+    if not calendly_settings.ACCESS_TOKEN:
+        messages.append(
+            Warning(
+                "CALENDLY_ACCESS_TOKEN is not set: the REST endpoints and the sync cannot "
+                "call Calendly.",
+                hint="Create a personal access token in Calendly (Integrations > API & "
+                "Webhooks) and set CALENDLY_ACCESS_TOKEN, or run the sandbox in development.",
+                id="calendly.W001",
+            )
+        )
+    if calendly_settings.WEBHOOK_INSECURE:
+        messages.append(
+            Warning(
+                "CALENDLY_WEBHOOK_INSECURE is on: webhook signatures are not verified.",
+                hint="Only for local development. Set CALENDLY_WEBHOOK_SIGNING_KEY instead.",
+                id="calendly.W002",
+            )
+        )
+    if calendly_settings.CLIENT_ID and not calendly_settings.CLIENT_SECRET:
+        messages.append(
+            Error(
+                "CALENDLY_CLIENT_ID is set but CALENDLY_CLIENT_SECRET is not.",
+                hint="Copy the client secret from your Calendly OAuth app.",
+                id="calendly.E003",
+            )
+        )
+    for name in ("READ_PERMISSION_CLASSES", "WRITE_PERMISSION_CLASSES"):
+        for dotted in getattr(calendly_settings, name):
+            try:
+                import_string(dotted)
+            except ImportError:
+                messages.append(
+                    Error(
+                        f"CALENDLY_{name} names {dotted!r}, which cannot be imported.",
+                        hint="Give dotted paths of DRF permission classes.",
+                        id="calendly.E004",
+                    )
+                )
+    for key in calendly_settings.ENCRYPTION_KEYS:
+        try:
+            from cryptography.fernet import Fernet
+
+            Fernet(key.encode("ascii"))
+        except (ValueError, TypeError):
+            messages.append(
+                Error(
+                    "CALENDLY_ENCRYPTION_KEYS holds a value that is not a Fernet key.",
+                    hint="Generate one with: python -c \"from cryptography.fernet import "
+                    "Fernet; print(Fernet.generate_key().decode())\"",
+                    id="calendly.E005",
+                )
+            )
+    return messages

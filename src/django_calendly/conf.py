@@ -1,0 +1,128 @@
+"""Settings of the app, read when used (never at import time).
+
+Each setting is looked up, in order, in the Django settings module (``CALENDLY_<NAME>``),
+then in the environment variable of the same name, then falls back to its default. The
+environment variables of the original module (``CALENDLY_BASE_URL``,
+``CALENDLY_ACCESS_TOKEN``, ``CALENDLY_CLIENT_ID``, ``CALENDLY_CLIENT_SECRET``) keep working.
+The table in the README lists every setting; ``SETTINGS`` below is its source of truth.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings as django_settings
+
+
+def _str(value: Any) -> str:
+    return str(value).strip()
+
+
+def _float(value: Any) -> float:
+    return float(value)
+
+
+def _int(value: Any) -> int:
+    return int(value)
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(value: Any) -> list[str]:
+    """A list setting: a Python list/tuple, or a comma-separated string (environment)."""
+    if isinstance(value, list | tuple):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+def _raw(value: Any) -> Any:
+    return value
+
+
+@dataclass(frozen=True)
+class Setting:
+    default: Any
+    parse: Callable[[Any], Any]
+    doc: str
+    env: bool = True  # may also come from the environment
+
+
+SETTINGS: dict[str, Setting] = {
+    "BASE_URL": Setting("https://api.calendly.com", _str, "Calendly REST API base URL."),
+    "AUTH_BASE_URL": Setting(
+        "https://auth.calendly.com", _str, "Calendly OAuth base URL (authorize, token)."
+    ),
+    "ACCESS_TOKEN": Setting("", _str, "Personal access token used by the REST endpoints."),
+    "CLIENT_ID": Setting("", _str, "OAuth client id of your Calendly app."),
+    "CLIENT_SECRET": Setting("", _str, "OAuth client secret of your Calendly app."),
+    "WEBHOOK_SIGNING_KEY": Setting(
+        [], _list, "Accepted webhook signing keys (comma-separated in the environment)."
+    ),
+    "WEBHOOK_TOLERANCE": Setting(180, _int, "Accepted webhook timestamp skew, in seconds."),
+    "WEBHOOK_MAX_BODY_BYTES": Setting(1024 * 1024, _int, "Largest accepted webhook body."),
+    "WEBHOOK_INSECURE": Setting(
+        False, _bool, "Accept unsigned webhooks. Local development only."
+    ),
+    "TIMEOUT": Setting(10.0, _float, "Read timeout of Calendly API calls, in seconds."),
+    "CONNECT_TIMEOUT": Setting(5.0, _float, "Connect timeout of Calendly API calls, in seconds."),
+    "MAX_RETRIES": Setting(3, _int, "Retries of idempotent calls on faults and 429s."),
+    "MAX_RETRY_WAIT": Setting(
+        60.0, _float, "Upper bound of the total time spent waiting between retries, seconds."
+    ),
+    "ENCRYPTION_KEYS": Setting(
+        [],
+        _list,
+        "Fernet keys for secrets at rest, newest first; derived from SECRET_KEY when empty.",
+    ),
+    "READ_PERMISSION_CLASSES": Setting(
+        ["rest_framework.permissions.IsAuthenticated"],
+        _list,
+        "DRF permission classes for read endpoints (dotted paths).",
+        env=False,
+    ),
+    "WRITE_PERMISSION_CLASSES": Setting(
+        ["rest_framework.permissions.IsAdminUser"],
+        _list,
+        "DRF permission classes for organization-wide actions (dotted paths).",
+        env=False,
+    ),
+    "SYNC_DAYS_BACK": Setting(30, _int, "Pull sync window start, days before now."),
+    "SYNC_DAYS_AHEAD": Setting(365, _int, "Pull sync window end, days after now."),
+    "SYNC_CONCURRENCY": Setting(4, _int, "Concurrent invitee calls during a pull sync."),
+    "ORGANIZATION": Setting(
+        "", _str, "Organization URI the app works for (found from the token when empty)."
+    ),
+}
+
+
+class CalendlySettings:
+    """Attribute access to the app's settings: ``calendly_settings.BASE_URL``."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            spec = SETTINGS[name]
+        except KeyError:
+            raise AttributeError(f"unknown Calendly setting {name!r}") from None
+        full = f"CALENDLY_{name}"
+        if hasattr(django_settings, full):
+            value = getattr(django_settings, full)
+        elif spec.env and full in os.environ:
+            value = os.environ[full]
+        else:
+            return spec.default
+        return spec.parse(value)
+
+    def is_set(self, name: str) -> bool:
+        """Whether a setting was given explicitly (settings module or environment)."""
+        full = f"CALENDLY_{name}"
+        return hasattr(django_settings, full) or (SETTINGS[name].env and full in os.environ)
+
+
+calendly_settings = CalendlySettings()

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.db import models
+
+from .fields import EncryptedTextField
+
+
+class WebhookDelivery(models.Model):
+    """One verified webhook delivery, stored before it is processed."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        PROCESSING = "processing"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    event = models.CharField(max_length=100, db_index=True)
+    calendly_created_at = models.DateTimeField(null=True, blank=True)
+    resource_uri = models.CharField(max_length=500, blank=True, db_index=True)
+    body = models.TextField()
+    headers = models.JSONField(default=dict)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.resource_uri} ({self.status})"
+
+
+class WebhookSubscription(models.Model):
+    """A webhook subscription this app created, with the signing key it chose (encrypted)."""
+
+    uri = models.URLField(max_length=500, unique=True)
+    callback_url = models.URLField(max_length=500)
+    scope = models.CharField(max_length=20)
+    organization = models.CharField(max_length=500)
+    user = models.CharField(max_length=500, blank=True)
+    group = models.CharField(max_length=500, blank=True)
+    events = models.JSONField(default=list)
+    state = models.CharField(max_length=20, default="active")
+    signing_key = EncryptedTextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.callback_url} ({self.scope})"

@@ -1,0 +1,1 @@
+"""Use cases: the only layer that joins the Calendly client and the models."""

@@ -1,0 +1,9 @@
+"""URLs of the app; mount them with ``path("modules/calendly/", include("django_calendly.urls"))``."""
+
+from django.urls import include, path
+
+app_name = "calendly"
+
+urlpatterns: list = [
+    # Each layer owns its routes: api/ (REST endpoints, schema, local read API), webhooks/.
+]
