@@ -1,0 +1,1 @@
+"""pytest fixtures for host projects: ``pytest_plugins = ["django_calendly.testing.fixtures"]``."""
