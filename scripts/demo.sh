@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The demo: installs into .venv, migrates a SQLite database, creates an admin login, starts
+# the Calendly sandbox as upstream (unless CALENDLY_ACCESS_TOKEN is set), subscribes the
+# demo's webhook receiver to it, and serves the example project on http://127.0.0.1:8000.
+set -euo pipefail
+source "$(dirname "$0")/bootstrap.sh"
+PY=.venv/bin/python
+MANAGE="$PY example/manage.py"
+DEMO_PORT="${DEMO_PORT:-8000}"
+SANDBOX_PORT="${SANDBOX_PORT:-8001}"
+mkdir -p .demo
+export DEMO_SQLITE_PATH="${DEMO_SQLITE_PATH:-$ROOT/.demo/db.sqlite3}"
+
+sandbox_pid=""
+cleanup() { [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+if [ -z "${CALENDLY_ACCESS_TOKEN:-}" ]; then
+  export CALENDLY_ACCESS_TOKEN="demo-sandbox-token"
+  export CALENDLY_BASE_URL="http://127.0.0.1:$SANDBOX_PORT"
+  export CALENDLY_AUTH_BASE_URL="$CALENDLY_BASE_URL"
+  $PY -m django_calendly.sandbox --host 127.0.0.1 --port "$SANDBOX_PORT" --seed 200 \
+    --token "$CALENDLY_ACCESS_TOKEN" > .demo/sandbox.log 2>&1 &
+  sandbox_pid=$!
+  for _ in $(seq 1 50); do
+    $PY - "$CALENDLY_BASE_URL" <<'PY' && break || sleep 0.2
+import sys, urllib.request
+urllib.request.urlopen(sys.argv[1] + "/_sandbox/stats", timeout=1)
+PY
+  done
+  echo "Sandbox (fake Calendly) on $CALENDLY_BASE_URL, log in .demo/sandbox.log"
+fi
+
+$MANAGE migrate --verbosity 0
+password="$($PY -c 'import secrets; print(secrets.token_urlsafe(9))')"
+$MANAGE shell -c "
+from django.contrib.auth import get_user_model
+User = get_user_model()
+u, _ = User.objects.get_or_create(username='admin', defaults={'is_staff': True, 'is_superuser': True})
+u.is_staff = u.is_superuser = True
+u.set_password('$password'); u.save()
+"
+if [ -n "$sandbox_pid" ]; then
+  $MANAGE calendly_webhooks ensure --url "http://127.0.0.1:$DEMO_PORT/modules/calendly/webhook/" \
+    || echo "(webhook subscription not created; see the message above)"
+fi
+
+B="http://127.0.0.1:$DEMO_PORT/modules/calendly"
+cat <<TXT
+
+Admin login:   admin / $password   (http://127.0.0.1:$DEMO_PORT/admin/)
+API docs:      $B/docs/
+
+Try:
+  curl -u admin:$password $B/user/details/me/
+  curl -u admin:$password "$B/scheduled/events/list/?organization=\$(curl -s -u admin:$password $B/user/details/me/ | $PY -c 'import json,sys; print(json.load(sys.stdin)[\"resource\"][\"current_organization\"])')&count=5"
+  $MANAGE calendly_sync                 # pull the sandbox's meetings into the local mirror
+  curl -u admin:$password $B/local/scheduled-events/
+  curl -X POST $CALENDLY_BASE_URL/_sandbox/book -H 'Content-Type: application/json' -d '{}'   # a booking -> signed webhook -> mirror
+TXT
+$MANAGE runserver "127.0.0.1:$DEMO_PORT" --noreload

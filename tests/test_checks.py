@@ -1,0 +1,53 @@
+from django.core.checks import run_checks
+
+
+def ids(**kwargs):
+    return {m.id for m in run_checks(**kwargs) if m.id and m.id.startswith("calendly.")}
+
+
+def test_missing_token_is_a_warning_not_a_crash(settings, monkeypatch):
+    monkeypatch.delenv("CALENDLY_ACCESS_TOKEN", raising=False)
+    settings.CALENDLY_ACCESS_TOKEN = ""
+    assert "calendly.W001" in ids()
+
+
+def test_configured_project_has_no_calendly_messages(settings):
+    settings.CALENDLY_ACCESS_TOKEN = "tok"
+    assert ids() == set()
+
+
+def test_bad_base_url_is_an_error(settings):
+    settings.CALENDLY_ACCESS_TOKEN = "tok"
+    settings.CALENDLY_BASE_URL = "api.calendly.com"
+    assert "calendly.E001" in ids()
+
+
+def test_non_numeric_timeout_is_an_error(settings):
+    settings.CALENDLY_ACCESS_TOKEN = "tok"
+    settings.CALENDLY_TIMEOUT = "soon"
+    assert "calendly.E002" in ids()
+
+
+def test_insecure_webhooks_warn(settings):
+    settings.CALENDLY_ACCESS_TOKEN = "tok"
+    settings.CALENDLY_WEBHOOK_INSECURE = True
+    assert "calendly.W002" in ids()
+
+
+def test_client_id_without_secret_is_an_error(settings):
+    settings.CALENDLY_ACCESS_TOKEN = "tok"
+    settings.CALENDLY_CLIENT_ID = "cid"
+    settings.CALENDLY_CLIENT_SECRET = ""
+    assert "calendly.E003" in ids()
+
+
+def test_unimportable_permission_class_is_an_error(settings):
+    settings.CALENDLY_ACCESS_TOKEN = "tok"
+    settings.CALENDLY_READ_PERMISSION_CLASSES = ["nowhere.Nothing"]
+    assert "calendly.E004" in ids()
+
+
+def test_bad_encryption_key_is_an_error(settings):
+    settings.CALENDLY_ACCESS_TOKEN = "tok"
+    settings.CALENDLY_ENCRYPTION_KEYS = ["not-a-fernet-key"]
+    assert "calendly.E005" in ids()
