@@ -56,6 +56,13 @@ class ScheduledEvent(MirrorModel):
     end_time = models.DateTimeField(null=True)
     invitees_total = models.PositiveIntegerField(default=0)
     invitees_active = models.PositiveIntegerField(default=0)
+    invitees_signature = models.CharField(
+        max_length=100,
+        blank=True,
+        default="",
+        help_text="Set by the pull sync once the invitees are mirrored: the event's updated_at "
+        "and invitees counter at that time. Equal on the next sync means no invitee call.",
+    )
 
     class Meta:
         ordering = ["start_time", "id"]
