@@ -6,5 +6,4 @@ app_name = "calendly"
 
 urlpatterns: list = [
     # Each layer owns its routes: api/ (REST endpoints, schema, local read API), webhooks/.
-    path("", include("django_calendly.oauth.urls")),
 ]
