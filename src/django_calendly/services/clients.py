@@ -1,6 +1,7 @@
 """Which Calendly client serves a request.
 
-One cached ``CalendlyClient`` per (token, base URL, timeouts) in each process, so every
+A user who connected their own Calendly account (OAuth) acts with it; anyone else acts with
+the configured personal access token. Clients are cached per token in each process, so every
 request of a worker reuses the same pooled connections instead of opening new ones. This is
 the one place that decides which credentials a call uses.
 """
@@ -8,25 +9,40 @@ the one place that decides which credentials a call uses.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from typing import Any
 
 from ..client import CalendlyClient
 from ..conf import calendly_settings
+from .errors import NotConfigured
+
+__all__ = ["NotConfigured", "close_clients", "get_client"]
+
+MAX_CACHED_CLIENTS = 256
 
 _lock = threading.Lock()
-_clients: dict[tuple[Any, ...], CalendlyClient] = {}
+_clients: OrderedDict[tuple[Any, ...], CalendlyClient] = OrderedDict()
 
 
-class NotConfigured(Exception):
-    """No Calendly credentials are configured for this request."""
+def _user_token(user: Any) -> str | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    from ..models import CalendlyConnection
+    from .connections import fresh_access_token
+
+    connection = CalendlyConnection.objects.filter(user=user).first()
+    if connection is None:
+        return None
+    return fresh_access_token(connection)
 
 
 def get_client(user: Any = None) -> CalendlyClient:
-    """The client to call Calendly with on behalf of ``user`` (the configured token today)."""
-    token = calendly_settings.ACCESS_TOKEN
+    """The client to call Calendly with on behalf of ``user``."""
+    token = _user_token(user) or calendly_settings.ACCESS_TOKEN
     if not token:
         raise NotConfigured(
-            "CALENDLY_ACCESS_TOKEN is not set, so Calendly cannot be called."
+            "No Calendly credentials: set CALENDLY_ACCESS_TOKEN, or connect a Calendly "
+            "account (OAuth) for this user."
         )
     key = (
         token,
@@ -36,20 +52,25 @@ def get_client(user: Any = None) -> CalendlyClient:
         calendly_settings.MAX_RETRIES,
         calendly_settings.MAX_RETRY_WAIT,
     )
-    client = _clients.get(key)
-    if client is None:
-        with _lock:
-            client = _clients.get(key)
-            if client is None:
-                client = CalendlyClient(
-                    token=token,
-                    base_url=key[1],
-                    timeout=key[2],
-                    connect_timeout=key[3],
-                    max_retries=key[4],
-                    max_retry_wait=key[5],
-                )
-                _clients[key] = client
+    with _lock:
+        client = _clients.get(key)
+        if client is not None:
+            _clients.move_to_end(key)
+            return client
+        client = CalendlyClient(
+            token=token,
+            base_url=key[1],
+            timeout=key[2],
+            connect_timeout=key[3],
+            max_retries=key[4],
+            max_retry_wait=key[5],
+        )
+        _clients[key] = client
+        # OAuth access tokens rotate every two hours: forget the oldest clients. They are
+        # not closed here because another thread may still be using one; their pools
+        # close when they are garbage-collected.
+        while len(_clients) > MAX_CACHED_CLIENTS:
+            _clients.popitem(last=False)
     return client
 
 

@@ -1,0 +1,15 @@
+"""Errors of the service layer that views turn into responses."""
+
+from __future__ import annotations
+
+
+class NotConfigured(Exception):
+    """No usable Calendly credentials for this request (no token, or a broken connection)."""
+
+    code = "not_configured"
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
