@@ -62,6 +62,9 @@ SETTINGS: dict[str, Setting] = {
     "ACCESS_TOKEN": Setting("", _str, "Personal access token used by the REST endpoints."),
     "CLIENT_ID": Setting("", _str, "OAuth client id of your Calendly app."),
     "CLIENT_SECRET": Setting("", _str, "OAuth client secret of your Calendly app."),
+    "OAUTH_REDIRECT_URI": Setting(
+        "", _str, "OAuth redirect URI registered at Calendly (built from the request when empty)."
+    ),
     "WEBHOOK_SIGNING_KEY": Setting(
         [], _list, "Accepted webhook signing keys (comma-separated in the environment)."
     ),

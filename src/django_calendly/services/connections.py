@@ -1,0 +1,210 @@
+"""OAuth "Connect Calendly": start the flow, finish it, keep the tokens fresh, disconnect.
+
+Calendly refresh tokens are single-use and rotate: two processes refreshing the same
+connection at once would make one of them use a revoked token and lose the connection. So a
+refresh takes the connection's row lock, re-reads it, and only refreshes if nobody else did
+meanwhile; the new access and refresh tokens are saved together in that transaction.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..client.errors import CalendlyError, OAuthError
+from ..conf import calendly_settings
+from ..models import CalendlyConnection
+from .errors import NotConfigured
+
+if TYPE_CHECKING:
+    from ..client.oauth import OAuthClient, TokenSet
+
+logger = logging.getLogger(__name__)
+
+SESSION_KEY = "calendly_oauth_pending"
+STATE_MAX_AGE = 600  # Calendly's authorization codes live 10 minutes; so does our state.
+REFRESH_MARGIN = 120  # refresh an access token this many seconds before it expires
+
+
+class ConnectionError(NotConfigured):  # noqa: A001 - a domain error, not the builtin
+    """The OAuth flow or a refresh failed; ``code`` is stable, ``message`` is for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message, code)
+
+
+@dataclass(frozen=True)
+class PendingAuthorization:
+    state: str
+    code_verifier: str
+    redirect_uri: str
+    next_url: str
+    created: float
+
+
+def oauth_client() -> OAuthClient:
+    from ..client.oauth import OAuthClient
+
+    if not (calendly_settings.CLIENT_ID and calendly_settings.CLIENT_SECRET):
+        raise ConnectionError(
+            "oauth_not_configured",
+            "CALENDLY_CLIENT_ID and CALENDLY_CLIENT_SECRET must be set to connect Calendly.",
+        )
+    return OAuthClient(
+        client_id=calendly_settings.CLIENT_ID,
+        client_secret=calendly_settings.CLIENT_SECRET,
+        auth_base_url=calendly_settings.AUTH_BASE_URL,
+        timeout=calendly_settings.TIMEOUT,
+    )
+
+
+def _challenge(verifier: str) -> str:
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def start_authorization(session: Any, redirect_uri: str, next_url: str = "/") -> str:
+    """Remember a single-use state and PKCE verifier in the session; return the authorize URL."""
+    pending = PendingAuthorization(
+        state=secrets.token_urlsafe(24),
+        code_verifier=secrets.token_urlsafe(48),
+        redirect_uri=redirect_uri,
+        next_url=next_url,
+        created=time.time(),
+    )
+    session[SESSION_KEY] = pending.__dict__
+    client = oauth_client()
+    try:
+        return client.authorize_url(
+            redirect_uri=redirect_uri,
+            state=pending.state,
+            code_challenge=_challenge(pending.code_verifier),
+        )
+    finally:
+        client.close()
+
+
+def _take_pending(session: Any, state: str) -> PendingAuthorization:
+    """Pop the pending authorization: a state can be used once, and only before it expires."""
+    data = session.pop(SESSION_KEY, None)
+    if not data or not state or not secrets.compare_digest(str(data.get("state")), state):
+        raise ConnectionError(
+            "invalid_state",
+            "This Calendly authorization was not started here, or was already used.",
+        )
+    pending = PendingAuthorization(**data)
+    if time.time() - pending.created > STATE_MAX_AGE:
+        raise ConnectionError("expired_state", "This Calendly authorization has expired.")
+    return pending
+
+
+def _expires_at(tokens: TokenSet) -> Any:
+    return timezone.now() + timedelta(seconds=int(tokens.expires_in or 0))
+
+
+def finish_authorization(session: Any, user: Any, state: str, code: str) -> tuple[
+    CalendlyConnection, str
+]:
+    """Exchange the code for tokens and store them encrypted; return the connection and next URL."""
+    pending = _take_pending(session, state)
+    if not code:
+        raise ConnectionError("missing_code", "Calendly did not send an authorization code.")
+    client = oauth_client()
+    try:
+        tokens = client.exchange_code(
+            code=code, redirect_uri=pending.redirect_uri, code_verifier=pending.code_verifier
+        )
+    except OAuthError as exc:
+        raise ConnectionError("oauth_refused", f"Calendly refused the code: {exc.message}") from exc
+    except CalendlyError as exc:
+        raise ConnectionError("oauth_unavailable", f"Calendly could not be reached: {exc}") from exc
+    finally:
+        client.close()
+    connection, _ = CalendlyConnection.objects.update_or_create(
+        user=user,
+        defaults={
+            "owner": tokens.owner or "",
+            "organization": tokens.organization or "",
+            "access_token": tokens.access_token,
+            "refresh_token": tokens.refresh_token,
+            "scope": tokens.scope or "",
+            "expires_at": _expires_at(tokens),
+            "refreshed_at": None,
+            "last_error": "",
+        },
+    )
+    logger.info("Calendly connected for user %s (%s)", user.pk, connection.owner)
+    return connection, pending.next_url
+
+
+def fresh_access_token(connection: CalendlyConnection) -> str:
+    """The connection's access token, refreshed first when it is about to expire."""
+    if connection.last_error:
+        raise ConnectionError(
+            "connection_broken", f"The Calendly connection needs reconnecting: {connection.last_error}"
+        )
+    if not connection.expires_within(REFRESH_MARGIN):
+        return connection.access_token
+    with transaction.atomic():
+        locked = CalendlyConnection.objects.select_for_update().get(pk=connection.pk)
+        if not locked.expires_within(REFRESH_MARGIN):
+            # Another process refreshed while we waited for the lock: use its tokens.
+            _copy_tokens(locked, connection)
+            return locked.access_token
+        client = oauth_client()
+        try:
+            tokens = client.refresh(locked.refresh_token)
+        except OAuthError as exc:
+            # The refresh token was refused (revoked, already used): the user must reconnect.
+            locked.last_error = f"refresh refused: {exc.message}"
+            locked.save(update_fields=["last_error"])
+            _copy_tokens(locked, connection)
+            raise ConnectionError("connection_broken", locked.last_error) from exc
+        finally:
+            client.close()
+        locked.access_token = tokens.access_token
+        locked.refresh_token = tokens.refresh_token
+        locked.scope = tokens.scope or locked.scope
+        locked.expires_at = _expires_at(tokens)
+        locked.refreshed_at = timezone.now()
+        locked.save(
+            update_fields=["access_token", "refresh_token", "scope", "expires_at", "refreshed_at"]
+        )
+    _copy_tokens(locked, connection)
+    return locked.access_token
+
+
+def _copy_tokens(source: CalendlyConnection, target: CalendlyConnection) -> None:
+    for field in ("access_token", "refresh_token", "scope", "expires_at", "refreshed_at",
+                  "last_error"):
+        setattr(target, field, getattr(source, field))
+
+
+def disconnect(user: Any) -> bool:
+    """Revoke the user's tokens at Calendly (best effort) and forget them."""
+    connection = CalendlyConnection.objects.filter(user=user).first()
+    if connection is None:
+        return False
+    try:
+        client = oauth_client()
+    except ConnectionError:
+        client = None
+    if client is not None:
+        try:
+            for token in (connection.access_token, connection.refresh_token):
+                client.revoke(token)
+        except CalendlyError as exc:
+            logger.warning("Calendly token revoke failed for user %s: %s", user.pk, exc)
+        finally:
+            client.close()
+    connection.delete()
+    return True
