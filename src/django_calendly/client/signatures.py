@@ -55,7 +55,9 @@ def parse_header(header: str | None) -> tuple[int, list[str]]:
             try:
                 timestamp = int(value)
             except ValueError:
-                raise SignatureError("malformed", "The signature timestamp is not a number.") from None
+                raise SignatureError(
+                    "malformed", "The signature timestamp is not a number."
+                ) from None
         elif name == "v1":
             signatures.append(value.strip())
     if timestamp is None or not signatures:

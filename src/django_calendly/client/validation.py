@@ -1,0 +1,341 @@
+"""Input checks run before any request is sent; each failure is a ``ValueError``.
+
+They exist so that a bad argument never reaches Calendly (or worse, changes the path of the
+request: a uuid such as ``../users/me`` must not be spliced into a URL). The REST API layer
+reuses these functions for its 400 answers, so messages are written for people.
+Facts (allowed values, limits) come from the Calendly API reference, sections 3, 4, 6 and 7.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+CALENDLY_API_URL = "https://api.calendly.com"
+
+MAX_UUID_LENGTH = 100
+MIN_COUNT, MAX_COUNT = 1, 100
+MAX_CANCEL_REASON = 10_000
+
+_UUID_RE = re.compile(r"[A-Za-z0-9_-]{1,100}")
+
+#: Resource URI kinds and the path they take after the base URL.
+URI_PATTERNS: dict[str, str] = {
+    "user": r"/users/(?P<uuid>{u})",
+    "organization": r"/organizations/(?P<uuid>{u})",
+    "event_type": r"/event_types/(?P<uuid>{u})",
+    "scheduled_event": r"/scheduled_events/(?P<uuid>{u})",
+    "invitee": r"/scheduled_events/(?P<event_uuid>{u})/invitees/(?P<uuid>{u})",
+    "group": r"/groups/(?P<uuid>{u})",
+    "organization_membership": r"/organization_memberships/(?P<uuid>{u})",
+    "invitation": r"/organizations/(?P<org_uuid>{u})/invitations/(?P<uuid>{u})",
+    "invitee_no_show": r"/invitee_no_shows/(?P<uuid>{u})",
+    "webhook_subscription": r"/webhook_subscriptions/(?P<uuid>{u})",
+    "availability_schedule": r"/user_availability_schedules/(?P<uuid>{u})",
+    "routing_form": r"/routing_forms/(?P<uuid>{u})",
+}
+_URI_RES = {
+    kind: re.compile(pattern.format(u=r"[A-Za-z0-9_-]{1,100}"))
+    for kind, pattern in URI_PATTERNS.items()
+}
+
+SORT_FIELDS: dict[str, tuple[str, ...]] = {
+    "event_types": ("name", "position", "created_at", "updated_at"),
+    "scheduled_events": ("start_time",),
+    "invitees": ("created_at",),
+    "invitations": ("created_at",),
+    "webhook_subscriptions": ("created_at",),
+}
+SORT_DIRECTIONS = ("asc", "desc")
+
+EVENT_STATUSES = ("active", "canceled")
+INVITEE_STATUSES = ("active", "canceled")
+INVITATION_STATUSES = ("pending", "accepted", "declined")
+MEMBERSHIP_ROLES = ("user", "admin", "owner")
+WEBHOOK_SCOPES = ("organization", "user", "group")
+
+#: Webhook event names and the subscription scopes each may be used with.
+WEBHOOK_EVENTS: dict[str, tuple[str, ...]] = {
+    "invitee.created": WEBHOOK_SCOPES,
+    "invitee.canceled": WEBHOOK_SCOPES,
+    "invitee_no_show.created": WEBHOOK_SCOPES,
+    "invitee_no_show.deleted": WEBHOOK_SCOPES,
+    "event_type.created": WEBHOOK_SCOPES,
+    "event_type.updated": WEBHOOK_SCOPES,
+    "event_type.deleted": WEBHOOK_SCOPES,
+    "routing_form_submission.created": ("organization",),
+    "contact.created": WEBHOOK_SCOPES,
+    "contact.updated": WEBHOOK_SCOPES,
+    "contact.deleted": WEBHOOK_SCOPES,
+    "meeting_recap.created": ("user",),
+    "meeting_recap.updated": ("user",),
+    "meeting_recap.deleted": ("user",),
+}
+
+AVAILABLE_TIMES_MAX_RANGE = timedelta(days=31)
+BUSY_TIMES_MAX_RANGE = timedelta(days=7)
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def validate_uuid(value: Any, name: str = "uuid", *, allow_me: bool = False) -> str:
+    """A path uuid: 1-100 letters, digits, ``-`` or ``_`` (``me`` too when ``allow_me``)."""
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a string, not {type(value).__name__}.")
+    if allow_me and value == "me":
+        return value
+    if not value:
+        raise ValueError(f"{name} must not be empty.")
+    if len(value) > MAX_UUID_LENGTH:
+        raise ValueError(f"{name} must be at most {MAX_UUID_LENGTH} characters long.")
+    if not _UUID_RE.fullmatch(value):
+        raise ValueError(
+            f"{name} {_describe(value)} may contain only letters, digits, '-' and '_'."
+        )
+    return value
+
+
+def _bases(base_url: str | None) -> list[str]:
+    bases = [CALENDLY_API_URL]
+    if base_url:
+        base = base_url.rstrip("/")
+        if base not in bases:
+            bases.insert(0, base)
+    return bases
+
+
+def parse_uri(value: Any, kind: str, base_url: str | None = None) -> dict[str, str]:
+    """Check a Calendly resource URI of ``kind`` and return its uuid parts.
+
+    ``{"uuid": ...}``, plus ``event_uuid`` for invitees and ``org_uuid`` for invitations.
+    """
+    pattern = _URI_RES.get(kind)
+    if pattern is None:
+        raise ValueError(f"Unknown resource kind {kind!r}.")
+    label = kind.replace("_", " ")
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"The {label} must be a Calendly {label} URI.")
+    for base in _bases(base_url):
+        if value.startswith(base + "/"):
+            match = pattern.fullmatch(value[len(base) :])
+            if match:
+                return {k: v for k, v in match.groupdict().items() if v is not None}
+    example = CALENDLY_API_URL + URI_PATTERNS[kind].replace(r"(?P<", "{").replace(
+        ">{u})", "}"
+    )
+    raise ValueError(
+        f"{_describe(value)} is not a Calendly {label} URI (expected {example})."
+    )
+
+
+def validate_uri(value: Any, kind: str, base_url: str | None = None) -> str:
+    """A Calendly resource URI of ``kind`` under ``base_url`` or https://api.calendly.com."""
+    parse_uri(value, kind, base_url)
+    return str(value)
+
+
+def uuid_from_uri(value: Any, kind: str, base_url: str | None = None) -> str:
+    """The last path segment (the uuid) of a Calendly resource URI of ``kind``."""
+    return parse_uri(value, kind, base_url)["uuid"]
+
+
+def uuid_or_uri(
+    value: Any, kind: str, base_url: str | None = None, *, name: str = "uuid",
+    allow_me: bool = False,
+) -> str:
+    """A uuid, or the uuid taken from a full resource URI of ``kind``."""
+    if isinstance(value, str) and value.startswith(("http://", "https://")):
+        return uuid_from_uri(value, kind, base_url)
+    return validate_uuid(value, name, allow_me=allow_me)
+
+
+def validate_count(value: Any, maximum: int = MAX_COUNT) -> int:
+    """A page size between 1 and 100."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"count must be an integer between {MIN_COUNT} and {maximum}.")
+    if not MIN_COUNT <= value <= maximum:
+        raise ValueError(f"count must be between {MIN_COUNT} and {maximum}, not {value}.")
+    return value
+
+
+def validate_sort(value: Any, endpoint: str) -> str:
+    """``field:direction`` pairs (comma-separated) allowed for ``endpoint``."""
+    fields = SORT_FIELDS[endpoint]
+    allowed = ", ".join(f"{f}:asc|desc" for f in fields)
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"sort must be a string such as {allowed}.")
+    for pair in value.split(","):
+        field, sep, direction = pair.strip().partition(":")
+        if not sep or field not in fields or direction not in SORT_DIRECTIONS:
+            raise ValueError(f"sort {_describe(value)} is not allowed here; use {allowed}.")
+    return value
+
+
+def validate_choice(value: Any, allowed: Iterable[str], name: str) -> str:
+    """One of ``allowed``."""
+    options = tuple(allowed)
+    if not isinstance(value, str) or value not in options:
+        raise ValueError(f"{name} must be one of {', '.join(options)}; got {_describe(value)}.")
+    return value
+
+
+def validate_bool(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be true or false.")
+    return value
+
+
+def validate_email(value: Any, name: str = "email") -> str:
+    """A plausible email address (Calendly does the real check)."""
+    if (
+        not isinstance(value, str)
+        or len(value) > 254
+        or not re.fullmatch(r"[^@\s]+@[^@\s]+", value)
+    ):
+        raise ValueError(f"{name} {_describe(value)} is not an email address.")
+    return value
+
+
+def validate_emails(values: Any, name: str = "emails") -> list[str]:
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        raise ValueError(f"{name} must be a list of email addresses.")
+    emails = [validate_email(v, name) for v in values]
+    if not emails:
+        raise ValueError(f"{name} must not be empty.")
+    return emails
+
+
+def validate_url(value: Any, name: str = "url") -> str:
+    """An absolute http(s) URL (a webhook callback)."""
+    if (
+        not isinstance(value, str)
+        or not re.fullmatch(r"https?://[^\s/?#]+[^\s]*", value)
+        or len(value) > 2048
+    ):
+        raise ValueError(f"{name} {_describe(value)} is not an absolute http(s) URL.")
+    return value
+
+
+def validate_page_token(value: Any) -> str:
+    if not isinstance(value, str) or not value or len(value) > 2048:
+        raise ValueError("page_token must be a non-empty string from a previous page.")
+    return value
+
+
+def validate_reason(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("reason must be a string.")
+    if len(value) > MAX_CANCEL_REASON:
+        raise ValueError(f"reason must be at most {MAX_CANCEL_REASON} characters long.")
+    return value
+
+
+def parse_datetime(value: Any, name: str = "time") -> datetime:
+    """An aware ``datetime`` from a ``datetime`` or an ISO-8601 string; naive is refused."""
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{name} {_describe(value)} is not an ISO-8601 date-time.") from None
+    elif isinstance(value, datetime):
+        parsed = value
+    else:
+        raise ValueError(f"{name} must be a datetime or an ISO-8601 string.")
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise ValueError(f"{name} must carry a time zone (naive date-times are ambiguous).")
+    return parsed
+
+
+def format_datetime(value: datetime) -> str:
+    """UTC ISO-8601 with microseconds and ``Z``, the form Calendly writes."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def validate_datetime(value: Any, name: str = "time") -> str:
+    """An aware datetime or ISO-8601 string, returned as UTC ``...Z``."""
+    return format_datetime(parse_datetime(value, name))
+
+
+def validate_time_range(
+    start: Any, end: Any, max_range: timedelta | None = None
+) -> tuple[str, str]:
+    """``start_time`` before ``end_time``, at most ``max_range`` apart."""
+    start_dt = parse_datetime(start, "start_time")
+    end_dt = parse_datetime(end, "end_time")
+    if end_dt <= start_dt:
+        raise ValueError("end_time must be after start_time.")
+    if max_range is not None and end_dt - start_dt > max_range:
+        raise ValueError(f"The range must be at most {max_range.days} days.")
+    return format_datetime(start_dt), format_datetime(end_dt)
+
+
+def validate_events(events: Any, scope: str | None = None) -> list[str]:
+    """Webhook event names, each allowed for ``scope`` when given."""
+    if isinstance(events, str) or not isinstance(events, Iterable):
+        raise ValueError("events must be a list of webhook event names.")
+    names = list(events)
+    if not names:
+        raise ValueError("events must not be empty.")
+    for event in names:
+        validate_choice(event, WEBHOOK_EVENTS, "event")
+        if scope is not None and scope not in WEBHOOK_EVENTS[event]:
+            raise ValueError(
+                f"{event} cannot be subscribed at {scope} scope "
+                f"(allowed: {', '.join(WEBHOOK_EVENTS[event])})."
+            )
+    if len(set(names)) != len(names):
+        raise ValueError("events must not repeat.")
+    return names
+
+
+def validate_webhook_scope(
+    scope: Any, user: Any, group: Any, base_url: str | None = None
+) -> dict[str, str]:
+    """``scope`` plus the ``user``/``group`` URI it requires; returns the query/body fields."""
+    validate_choice(scope, WEBHOOK_SCOPES, "scope")
+    fields = {"scope": scope}
+    if scope == "user" and user is None:
+        raise ValueError("user is required when scope is 'user'.")
+    if scope == "group" and group is None:
+        raise ValueError("group is required when scope is 'group'.")
+    if user is not None:
+        fields["user"] = validate_uri(user, "user", base_url)
+    if group is not None:
+        fields["group"] = validate_uri(group, "group", base_url)
+    return fields
+
+
+__all__ = [
+    "CALENDLY_API_URL",
+    "EVENT_STATUSES",
+    "INVITATION_STATUSES",
+    "INVITEE_STATUSES",
+    "MEMBERSHIP_ROLES",
+    "SORT_FIELDS",
+    "WEBHOOK_EVENTS",
+    "WEBHOOK_SCOPES",
+    "format_datetime",
+    "parse_datetime",
+    "parse_uri",
+    "uuid_from_uri",
+    "uuid_or_uri",
+    "validate_bool",
+    "validate_choice",
+    "validate_count",
+    "validate_datetime",
+    "validate_email",
+    "validate_emails",
+    "validate_events",
+    "validate_page_token",
+    "validate_reason",
+    "validate_sort",
+    "validate_time_range",
+    "validate_url",
+    "validate_uuid",
+    "validate_webhook_scope",
+]
