@@ -1,0 +1,114 @@
+"""Use cases of the pull sync: which scope to sync, with which window, and run it.
+
+The engine lives in ``django_calendly.sync``; this module only joins the settings, the
+client and the engine, so the management command, the task and host projects call one
+function: ``sync_scheduled_events(organization=..., user=..., since=..., until=...)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from ..conf import calendly_settings
+from ..models import SyncState
+from ..sync.engine import (
+    SCOPE_ORGANIZATION,
+    SCOPE_USER,
+    ProgressCallback,
+    SyncEngine,
+    SyncOptions,
+    SyncStats,
+)
+from .clients import get_client
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str  # "organization" or "user"
+    uri: str
+    organization: str  # the organization the rows belong to
+
+
+def resolve_scope(
+    client: Any, *, organization: str | None = None, user: str | None = None
+) -> Scope:
+    """The scope to sync: the user given, else the organization given, else
+    ``CALENDLY_ORGANIZATION``, else the token user's current organization (one API call)."""
+    configured = calendly_settings.ORGANIZATION
+    if user:
+        org = organization or configured
+        if not org:
+            uuid = user.rstrip("/").rsplit("/", 1)[-1]
+            org = client.users.get(uuid).get("current_organization") or ""
+        return Scope(SCOPE_USER, user, org)
+    org = organization or configured
+    if not org:
+        org = client.users.me().get("current_organization") or ""
+        if not org:
+            raise ValueError("The token's user has no current organization; pass one.")
+    return Scope(SCOPE_ORGANIZATION, org, org)
+
+
+def default_window(now: datetime | None = None) -> tuple[datetime, datetime]:
+    now = now or timezone.now()
+    return (
+        now - timedelta(days=calendly_settings.SYNC_DAYS_BACK),
+        now + timedelta(days=calendly_settings.SYNC_DAYS_AHEAD),
+    )
+
+
+def sync_scheduled_events(
+    *,
+    organization: str | None = None,
+    user: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    full: bool = False,
+    dry_run: bool = False,
+    concurrency: int | None = None,
+    client: Any = None,
+    progress: ProgressCallback | None = None,
+) -> SyncStats:
+    """Sync event types, scheduled events in ``[since, until)`` and their invitees.
+
+    Raises ``SyncError`` (with a message fit for a user) when the sync stops; the progress
+    made is kept and the next call resumes from it.
+    """
+    client = client or get_client()
+    scope = resolve_scope(client, organization=organization, user=user)
+    start, end = default_window()
+    options = SyncOptions(
+        scope=scope.kind,
+        scope_uri=scope.uri,
+        organization=scope.organization,
+        window_start=since or start,
+        window_end=until or end,
+        window_given=since is not None or until is not None,
+        full=full,
+        dry_run=dry_run,
+        concurrency=concurrency or calendly_settings.SYNC_CONCURRENCY,
+    )
+    return SyncEngine(client, options, progress=progress).run()
+
+
+def local_organization() -> str:
+    """The organization the local read API serves, without calling Calendly.
+
+    ``CALENDLY_ORGANIZATION`` when set; otherwise the organization of the most recent sync
+    (what the token's user belonged to then). Empty when neither exists.
+    """
+    configured = calendly_settings.ORGANIZATION
+    if configured:
+        return str(configured)
+    state = (
+        SyncState.objects.exclude(last_started_at=None).order_by("-last_started_at").first()
+    )
+    if state is None:
+        return ""
+    if state.scope == SCOPE_ORGANIZATION:
+        return state.scope_uri
+    return str((state.counts or {}).get("organization") or "")

@@ -1,0 +1,393 @@
+"""The pull sync: event types, then scheduled events in a window, then their invitees.
+
+Cost model: Calendly has no ``updated_since`` filter, so every sync lists the window (one
+call per 100 events), but invitees (one call per event) are fetched only for events whose
+``updated_at`` or ``invitees_counter`` changed since the last sync. The mirror remembers
+that pair in ``ScheduledEvent.invitees_signature``, written in the same transaction as the
+invitees, so an event whose signature matches is both unchanged and complete.
+
+Per page of 100 events, the database sees a constant number of queries: one read of the
+stored signatures, one bulk upsert of the changed events, one lookup + one bulk upsert of
+their invitees, one update of the sync state; all in one transaction. The next page is
+fetched while the invitees of the current one are, so the list calls overlap the invitee
+calls. Nothing but the current page is kept in memory.
+
+Invitee calls run on a bounded ``ThreadPoolExecutor`` (``CALENDLY_SYNC_CONCURRENCY``) that
+lives only inside one ``run`` call and is joined before it returns; the threads make HTTP
+calls only and never touch the database. Every call goes through one shared
+``RateLimitPacer``.
+
+Interruption: after each page the sync state stores the token of the next page (and the
+window it belongs to) in the same transaction as the page's rows. A failed or killed sync
+leaves that token behind and the next run continues from it instead of starting over.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..client.errors import APIError, BadRequest, CalendlyError, NotFound
+from ..models import EventType, ScheduledEvent, SyncState
+from ..services import mirror
+from .pacing import RateLimitPacer
+
+logger = logging.getLogger("django_calendly.sync")
+
+PAGE_SIZE = 100
+#: A page count no real listing reaches; bounds every pagination loop.
+MAX_PAGES = 1_000_000
+#: A RUNNING state older than this (no page committed) is taken to be a dead run.
+STALE_RUN = timedelta(minutes=10)
+
+SCOPE_ORGANIZATION = "organization"
+SCOPE_USER = "user"
+
+
+class SyncError(Exception):
+    """The sync stopped; the message says why and what was kept."""
+
+
+class SyncAlreadyRunning(SyncError):
+    """Another run of the same scope is in progress."""
+
+
+@dataclass
+class SyncStats:
+    """Counters of one run (also what the progress callback and the summary show)."""
+
+    event_types: int = 0
+    event_types_written: int = 0
+    events: int = 0
+    events_written: int = 0
+    invitee_events: int = 0  # events whose invitees were (or, dry run, would be) fetched
+    invitees: int = 0
+    invitees_written: int = 0
+    pages: int = 0
+    api_calls: int = 0
+    rate_limit_waits: int = 0
+    rate_limit_wait_seconds: float = 0.0
+    rate_limited: int = 0
+    elapsed: float = 0.0
+    resumed: bool = False
+    dry_run: bool = False
+    window_start: str = ""
+    window_end: str = ""
+    organization: str = ""
+    stage: str = "starting"
+
+    @property
+    def rows_written(self) -> int:
+        return self.event_types_written + self.events_written + self.invitees_written
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["rows_written"] = self.rows_written
+        data["rate_limit_wait_seconds"] = round(self.rate_limit_wait_seconds, 3)
+        data["elapsed"] = round(self.elapsed, 3)
+        return data
+
+
+@dataclass
+class SyncOptions:
+    scope: str  # "organization" or "user"
+    scope_uri: str
+    organization: str = ""  # stored on the mirrored rows (the user's organization for a user)
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    full: bool = False  # ignore the resume point and the signatures: fetch every invitee
+    dry_run: bool = False  # list, compare, write nothing, fetch no invitees
+    concurrency: int = 4
+    window_given: bool = False  # the caller chose the window (a stored one is not reused)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def invitees_signature(data: dict[str, Any]) -> str:
+    """What must stay equal for an event's mirrored invitees to be current."""
+    counter = data.get("invitees_counter") or {}
+    return (
+        f"{data.get('updated_at') or ''}|{counter.get('total') or 0}|{counter.get('active') or 0}"
+    )
+
+
+ProgressCallback = Callable[[SyncStats], None]
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        client: Any,
+        options: SyncOptions,
+        *,
+        progress: ProgressCallback | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if options.scope not in (SCOPE_ORGANIZATION, SCOPE_USER):
+            raise ValueError(f"unknown sync scope {options.scope!r}")
+        self.client = client
+        self.options = options
+        self.stats = SyncStats(dry_run=options.dry_run, organization=options.organization)
+        self._progress = progress
+        self.pacer = RateLimitPacer(
+            client, reserve=max(1, options.concurrency), sleep=sleep, on_wait=self._waited
+        )
+        self._state: SyncState | None = None
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _waited(self, seconds: float) -> None:
+        self.stats.rate_limit_waits += 1
+        self.stats.rate_limit_wait_seconds += seconds
+        logger.info("rate limit: waiting %.1fs for the window to reset", seconds)
+        self._report()
+
+    def _report(self) -> None:
+        self.stats.api_calls = self.pacer.calls
+        self.stats.rate_limited = self.pacer.rate_limited
+        if self._progress is not None:
+            self._progress(self.stats)
+
+    def _scope_params(self) -> dict[str, str]:
+        return {self.options.scope: self.options.scope_uri}
+
+    # -- state ----------------------------------------------------------------------------
+
+    def _claim_state(self) -> SyncState:
+        opts = self.options
+        with transaction.atomic():
+            state, _ = SyncState.objects.select_for_update().get_or_create(
+                scope=opts.scope, scope_uri=opts.scope_uri
+            )
+            now = timezone.now()
+            heartbeat = state.counts.get("heartbeat_at") if isinstance(state.counts, dict) else None
+            beat = mirror.parse_time(heartbeat) or state.last_started_at
+            if state.status == SyncState.Status.RUNNING and beat and now - beat < STALE_RUN:
+                raise SyncAlreadyRunning(
+                    f"A sync of {opts.scope} {opts.scope_uri} is already running "
+                    f"(started {state.last_started_at:%Y-%m-%d %H:%M:%S} UTC)."
+                )
+            if opts.dry_run:
+                return state
+            state.status = SyncState.Status.RUNNING
+            state.last_started_at = now
+            state.last_error = ""
+            state.counts = {**self.stats.as_dict(), "heartbeat_at": now.isoformat()}
+            state.save()
+        return state
+
+    def _save_progress(self, next_token: str | None) -> None:
+        state = self._state
+        if state is None or self.options.dry_run:
+            return
+        self._report()
+        state.resume_token = next_token or ""
+        state.counts = {**self.stats.as_dict(), "heartbeat_at": timezone.now().isoformat()}
+        state.save(update_fields=["resume_token", "counts"])
+
+    def _finish(self, status: str, error: str = "") -> None:
+        state = self._state
+        if state is None or self.options.dry_run:
+            return
+        self._report()
+        state.status = status
+        state.last_finished_at = timezone.now()
+        state.last_error = error
+        state.counts = self.stats.as_dict()
+        if status == SyncState.Status.SUCCEEDED:
+            state.resume_token = ""
+        state.save()
+
+    # -- run ------------------------------------------------------------------------------
+
+    def run(self) -> SyncStats:
+        opts = self.options
+        started = time.monotonic()
+        self._state = state = self._claim_state()
+
+        now = timezone.now()
+        start = opts.window_start or now - timedelta(days=30)
+        end = opts.window_end or now + timedelta(days=365)
+        resume_token: str | None = None
+        if (
+            not opts.full
+            and state.resume_token
+            and state.window_start
+            and state.window_end
+            and (
+                not opts.window_given
+                or (state.window_start == start and state.window_end == end)
+            )
+        ):
+            # Continue the interrupted listing, over the window its page token belongs to.
+            start, end, resume_token = state.window_start, state.window_end, state.resume_token
+            self.stats.resumed = True
+        self.stats.window_start = start.isoformat()
+        self.stats.window_end = end.isoformat()
+        if not opts.dry_run:
+            state.window_start, state.window_end = start, end
+            state.save(update_fields=["window_start", "window_end"])
+
+        try:
+            self.stats.stage = "event types"
+            self._sync_event_types()
+            self.stats.stage = "scheduled events"
+            try:
+                self._sync_events(start, end, resume_token)
+            except (BadRequest, NotFound) as exc:
+                if resume_token is None:
+                    raise
+                # The stored page token is no longer accepted: list the window again (the
+                # pages already done cost one list call each and no invitee call).
+                logger.warning("resume token refused (%s); listing the window again", exc)
+                self.stats.resumed = False
+                self._sync_events(start, end, None)
+        except BaseException as exc:
+            self.stats.elapsed = time.monotonic() - started
+            message = _describe(exc)
+            self._finish(SyncState.Status.FAILED, message)
+            if isinstance(exc, CalendlyError | SyncError):
+                raise SyncError(
+                    f"Sync of {opts.scope} {opts.scope_uri} failed: {message}. "
+                    f"Progress up to the last completed page is saved; "
+                    f"the next run resumes from there."
+                ) from exc
+            raise
+        self.stats.stage = "done"
+        self.stats.elapsed = time.monotonic() - started
+        self._finish(SyncState.Status.SUCCEEDED)
+        return self.stats
+
+    # -- event types ----------------------------------------------------------------------
+
+    def _sync_event_types(self) -> None:
+        token: str | None = None
+        for _ in range(MAX_PAGES):
+            page = self.pacer.call(
+                self.client.event_types.list,
+                **self._scope_params(),
+                count=PAGE_SIZE,
+                page_token=token,
+            )
+            items = page.items
+            self.stats.event_types += len(items)
+            if items and not self.options.dry_run:
+                stored = dict(
+                    EventType.objects.filter(uri__in=[i["uri"] for i in items]).values_list(
+                        "uri", "calendly_data"
+                    )
+                )
+                changed = [
+                    i for i in items if self.options.full or stored.get(i["uri"]) != i
+                ]
+                self.stats.event_types_written += mirror.upsert_event_types(changed)
+            self._report()
+            token = page.next_page_token
+            if not token:
+                return
+
+    # -- scheduled events and invitees ----------------------------------------------------
+
+    def _list_events(self, start: datetime, end: datetime, token: str | None) -> Any:
+        return self.pacer.call(
+            self.client.scheduled_events.list,
+            **self._scope_params(),
+            min_start_time=start,
+            max_start_time=end,
+            sort="start_time:asc",
+            count=PAGE_SIZE,
+            page_token=token,
+        )
+
+    def _fetch_invitees(self, event_uri: str) -> list[dict[str, Any]]:
+        uuid = mirror.last_segment(event_uri)
+        items: list[dict[str, Any]] = []
+        token: str | None = None
+        for _ in range(MAX_PAGES):
+            page = self.pacer.call(
+                self.client.invitees.list, uuid, count=PAGE_SIZE, page_token=token
+            )
+            items.extend(page.items)
+            token = page.next_page_token
+            if not token:
+                break
+        return items
+
+    def _sync_events(self, start: datetime, end: datetime, token: str | None) -> None:
+        opts = self.options
+        workers = max(1, opts.concurrency)
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="calendly-sync") as pool:
+            page = self._list_events(start, end, token)
+            try:
+                for _ in range(MAX_PAGES):
+                    next_token = page.next_page_token
+                    items = page.items
+                    self.stats.pages += 1
+                    self.stats.events += len(items)
+                    changed = self._changed_events(items)
+                    futures: list[Future[list[dict[str, Any]]]] = []
+                    if not opts.dry_run:
+                        futures = [pool.submit(self._fetch_invitees, e["uri"]) for e in changed]
+                    # Overlap: list the next page while the invitees of this one arrive.
+                    next_page = self._list_events(start, end, next_token) if next_token else None
+                    invitees: list[dict[str, Any]] = []
+                    for future in futures:
+                        invitees.extend(future.result())
+                    self.stats.invitee_events += len(changed)
+                    self.stats.invitees += len(invitees)
+                    if not opts.dry_run:
+                        self._write_page(changed, invitees, next_token)
+                    else:
+                        self._report()
+                    if next_page is None:
+                        return
+                    page = next_page
+            except BaseException:
+                # Let running invitee calls end; do not start the queued ones.
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+
+    def _changed_events(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if not items:
+            return []
+        if self.options.full:
+            return items
+        stored = dict(
+            ScheduledEvent.objects.filter(uri__in=[i["uri"] for i in items]).values_list(
+                "uri", "invitees_signature"
+            )
+        )
+        return [i for i in items if stored.get(i["uri"]) != invitees_signature(i)]
+
+    def _write_page(
+        self,
+        events: list[dict[str, Any]],
+        invitees: list[dict[str, Any]],
+        next_token: str | None,
+    ) -> None:
+        organization = self.options.organization
+        rows = []
+        for data in events:
+            row = mirror.scheduled_event_fields(data, organization)
+            row["invitees_signature"] = invitees_signature(data)
+            rows.append(row)
+        with transaction.atomic():
+            self.stats.events_written += mirror.bulk_upsert(ScheduledEvent, rows)
+            self.stats.invitees_written += mirror.upsert_invitees(invitees)
+            self._save_progress(next_token)
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, APIError):
+        return str(exc)
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted"
+    text = str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}" if not isinstance(exc, CalendlyError) else text
