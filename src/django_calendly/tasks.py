@@ -1,0 +1,35 @@
+"""Background tasks of the app, through Django's Tasks interface.
+
+Django 6 ships ``django.tasks``; on Django 5.2 the ``django_tasks`` backport provides the
+same API. The host project picks the backend (``TASKS`` setting): the Immediate backend
+runs a task in the request that enqueued it; ``django-tasks-db`` or ``django-tasks-rq``
+hand it to workers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+try:  # Django >= 6.0
+    from django.tasks import task  # type: ignore[import-not-found,unused-ignore]
+except ImportError:  # Django 5.2: the backport
+    from django_tasks import task
+
+__all__ = ["process_delivery_task", "task"]
+
+
+@task()
+def process_delivery_task(delivery_id: int) -> str:
+    """Process one stored webhook delivery into the local mirror and send the signals.
+
+    Returns the delivery's final status. Never raises for a processing failure: the
+    delivery row records it (status ``failed``, ``last_error``) and can be replayed.
+    """
+    from .services.webhooks import process_delivery
+
+    return process_delivery(delivery_id)
+
+
+def enqueue_delivery(delivery_id: int) -> Any:
+    """Enqueue the processing of a delivery (called after the storing transaction commits)."""
+    return process_delivery_task.enqueue(delivery_id)

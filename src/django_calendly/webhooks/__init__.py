@@ -1,0 +1,1 @@
+"""The webhook receiver: ``POST /modules/calendly/webhook/`` (verify, log, enqueue)."""
