@@ -1,0 +1,88 @@
+"""OpenAPI descriptions shared by the endpoints (drf-spectacular)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+
+from .errors import ErrorSerializer
+
+TAG = "calendly"
+
+UUID_PATTERN = r"^[A-Za-z0-9_-]{1,100}$"
+
+_ERRORS = {
+    400: "Invalid input (`invalid_input`), named in `details`; or Calendly's 400.",
+    401: "Not authenticated (`not_authenticated`; 403 with session-only authentication).",
+    403: "Permission denied here (`permission_denied`) or by Calendly "
+    "(`upstream_permission_denied`, `plan_required`, `insufficient_scope`).",
+    404: "Calendly has no such resource (`not_found`).",
+    429: "Calendly's rate limit, after retries (`rate_limited`, with `Retry-After`).",
+    502: "Calendly failed or rejected this server's token (`upstream_error`, "
+    "`upstream_unauthorized`, `upstream_unreachable`, `upstream_invalid_response`).",
+    503: "No Calendly credentials configured (`not_configured`).",
+    504: "Calendly did not answer in time (`upstream_timeout`).",
+}
+
+_EXTRA_ERRORS = {
+    409: "Calendly reports a conflict (`conflict`).",
+    422: "Calendly refused the values (`unprocessable`).",
+}
+
+
+def error_responses(*extra: int) -> dict[int, OpenApiResponse]:
+    out = {
+        code: OpenApiResponse(ErrorSerializer, description=text) for code, text in _ERRORS.items()
+    }
+    for code in extra:
+        description = _EXTRA_ERRORS.get(code, "Error.")
+        out[code] = OpenApiResponse(ErrorSerializer, description=description)
+    return out
+
+
+def path_uuid(name: str, description: str, *, allow_me: bool = False) -> OpenApiParameter:
+    return OpenApiParameter(
+        name,
+        OpenApiTypes.STR,
+        OpenApiParameter.PATH,
+        description=description,
+        pattern=r"^(me|[A-Za-z0-9_-]{1,100})$" if allow_me else UUID_PATTERN,
+    )
+
+
+def document(
+    operation_id: str,
+    summary: str,
+    *,
+    description: str = "",
+    success: tuple[int, Any],
+    path: Sequence[OpenApiParameter] = (),
+    query: Any = None,
+    request: Any = None,
+    write: bool = False,
+    extra_errors: Sequence[int] = (),
+) -> Callable[[Any], Any]:
+    """``extend_schema`` with the parts every endpoint shares."""
+    code, body = success
+    responses: dict[int, Any] = {code: body}
+    responses.update(error_responses(*extra_errors))
+    access = (
+        "Needs `CALENDLY_WRITE_PERMISSION_CLASSES` (default: staff)."
+        if write
+        else "Needs `CALENDLY_READ_PERMISSION_CLASSES` (default: authenticated)."
+    )
+    parameters: list[Any] = list(path)
+    if query is not None:
+        parameters.append(query)
+    return extend_schema(
+        operation_id=operation_id,
+        summary=summary,
+        description=f"{description}\n\n{access}".strip(),
+        tags=[TAG],
+        parameters=parameters,
+        request=request,
+        responses=responses,
+    )
