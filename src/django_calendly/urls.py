@@ -7,6 +7,6 @@ app_name = "calendly"
 urlpatterns: list = [
     # Each layer owns its routes: api/ (REST endpoints, schema, local read API), webhooks/.
     path("", include("django_calendly.api.urls")),
-    path("", include("django_calendly.api.urls")),
     path("", include("django_calendly.webhooks.urls")),
+    path("local/", include("django_calendly.local.urls")),
 ]
