@@ -1,0 +1,146 @@
+"""The local read API: the mirror, filtered and paged, without calling Calendly.
+
+Scope: every answer is limited to the organization the app works for
+(``services.sync.local_organization``: ``CALENDLY_ORGANIZATION``, else the organization of
+the last sync). Permissions: ``CALENDLY_READ_PERMISSION_CLASSES`` (authenticated users by
+default). Errors use the app's one error shape (``api.errors``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import BasePermission
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ..api.errors import ErrorSerializer, exception_handler
+from ..api.permissions import permission_classes_for
+from ..models import EventType, Invitee, ScheduledEvent
+from ..services.sync import local_organization
+from . import serializers as s
+from .pagination import NameCursorPagination, StartTimeCursorPagination
+
+TAG = "calendly-local"
+UUID_PATTERN = r"^[A-Za-z0-9_-]{1,100}$"
+
+_ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Invalid parameters (`invalid_input`)."),
+    401: OpenApiResponse(ErrorSerializer, description="Not authenticated."),
+    403: OpenApiResponse(ErrorSerializer, description="Permission denied."),
+}
+
+
+class LocalAPIView(GenericAPIView):
+    renderer_classes = [JSONRenderer]
+
+    def get_permissions(self) -> list[BasePermission]:
+        return [permission() for permission in permission_classes_for("read")]
+
+    def get_exception_handler(self) -> Any:
+        return exception_handler
+
+    def query(self, serializer_class: type[Any]) -> dict[str, Any]:
+        serializer = serializer_class(data=self.request.query_params.dict())
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+class LocalScheduledEventListView(LocalAPIView):
+    serializer_class = s.ScheduledEventSerializer
+    pagination_class = StartTimeCursorPagination
+
+    def get_queryset(self) -> QuerySet[ScheduledEvent]:
+        org = local_organization()
+        if not org:
+            return ScheduledEvent.objects.none()
+        qs = ScheduledEvent.objects.filter(organization=org)
+        filters = self.query(s.ScheduledEventQuerySerializer)
+        if "status" in filters:
+            qs = qs.filter(status=filters["status"])
+        if "min_start_time" in filters:
+            qs = qs.filter(start_time__gte=filters["min_start_time"])
+        if "max_start_time" in filters:
+            qs = qs.filter(start_time__lt=filters["max_start_time"])
+        if "event_type" in filters:
+            qs = qs.filter(event_type=filters["event_type"])
+        if "invitee_email" in filters:
+            events = Invitee.objects.filter(email__iexact=filters["invitee_email"]).values("event")
+            qs = qs.filter(uri__in=events)
+        return qs
+
+    @extend_schema(
+        operation_id="calendly_local_scheduled_events",
+        summary="List mirrored scheduled events (no Calendly call)",
+        description="Events of the app's organization from the local mirror, ordered by start "
+        "time, with cursor pagination (`next`/`previous` links).",
+        parameters=[s.ScheduledEventQuerySerializer],
+        responses={200: s.ScheduledEventSerializer(many=True), **_ERRORS},
+        tags=[TAG],
+    )
+    def get(self, request: Request) -> Response:
+        queryset = self.get_queryset()
+        page = self.paginate_queryset(queryset)
+        data = self.get_serializer(page, many=True).data
+        return self.get_paginated_response(data)
+
+
+class LocalScheduledEventDetailView(LocalAPIView):
+    serializer_class = s.ScheduledEventDetailSerializer
+
+    @extend_schema(
+        operation_id="calendly_local_scheduled_event",
+        summary="A mirrored scheduled event with its invitees (no Calendly call)",
+        parameters=[
+            OpenApiParameter(
+                "uuid", str, OpenApiParameter.PATH, description="Scheduled event uuid.",
+                pattern=UUID_PATTERN,
+            )
+        ],
+        responses={
+            200: s.ScheduledEventDetailSerializer,
+            404: OpenApiResponse(ErrorSerializer, description="Not in the mirror."),
+            **_ERRORS,
+        },
+        tags=[TAG],
+    )
+    def get(self, request: Request, uuid: str) -> Response:
+        from django.http import Http404
+
+        org = local_organization()
+        event = ScheduledEvent.objects.filter(organization=org, uuid=uuid).first() if org else None
+        if event is None:
+            raise Http404
+        invitees = list(Invitee.objects.filter(event=event.uri).order_by("calendly_created_at", "id"))
+        serializer = self.get_serializer(event, context={"invitees": invitees})
+        return Response(serializer.data)
+
+
+class LocalEventTypeListView(LocalAPIView):
+    serializer_class = s.EventTypeSerializer
+    pagination_class = NameCursorPagination
+
+    def get_queryset(self) -> QuerySet[EventType]:
+        org = local_organization()
+        if not org:
+            return EventType.objects.none()
+        qs = EventType.objects.filter(organization=org)
+        active = self.query(s.EventTypeQuerySerializer).get("active")
+        if active is not None:
+            qs = qs.filter(active=active)
+        return qs
+
+    @extend_schema(
+        operation_id="calendly_local_event_types",
+        summary="List mirrored event types (no Calendly call)",
+        parameters=[s.EventTypeQuerySerializer],
+        responses={200: s.EventTypeSerializer(many=True), **_ERRORS},
+        tags=[TAG],
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
