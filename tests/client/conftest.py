@@ -58,7 +58,9 @@ class FakeSleep:
         return sum(self.calls)
 
 
-def ok(body: Any = None, status: int = 200, headers: dict[str, str] | None = None) -> httpx.Response:
+def ok(
+    body: Any = None, status: int = 200, headers: dict[str, str] | None = None
+) -> httpx.Response:
     return httpx.Response(status, json=body if body is not None else {}, headers=headers)
 
 
