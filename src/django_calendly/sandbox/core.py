@@ -1,0 +1,509 @@
+"""``Sandbox``: the public face of the fake Calendly (start, stop, configure, act, inspect)."""
+
+from __future__ import annotations
+
+import copy
+import random
+import secrets
+import threading
+import time
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from .api import mark_no_show, unmark_no_show
+from .clock import Clock, iso, parse_param_time
+from .delivery import Deliverer, Delivery, prepare
+from .oauth import OAuthServer
+from .server import SandboxHTTPServer, rate_limit_headers
+from .state import PLANS, Json, Store, TokenInfo
+
+CONFIG_DEFAULTS: dict[str, Any] = {
+    "latency": 0.0,
+    "error_rate": 0.0,
+    "drop_rate": 0.0,
+    "malformed_rate": 0.0,
+    "rate_limit": None,
+    "rate_window": 60.0,
+    "plan": "enterprise",
+    "deliver": "sync",
+}
+
+
+class Sandbox:
+    """A stateful fake of Calendly API v2 served over real HTTP on loopback.
+
+    Nothing runs until :meth:`start`; the data is seeded then, because every URI it
+    issues is under the server's own URL.
+    """
+
+    def __init__(
+        self,
+        token: str | None = None,
+        seed_events: int = 30,
+        random_seed: int = 0,
+        *,
+        plan: str = "enterprise",
+        latency: float = 0.0,
+        error_rate: float = 0.0,
+        drop_rate: float = 0.0,
+        malformed_rate: float = 0.0,
+        rate_limit: int | None = None,
+        rate_window: float = 60.0,
+        deliver: str = "sync",
+        oauth_client_id: str | None = None,
+        oauth_client_secret: str | None = None,
+        default_signing_key: str | None = None,
+        delivery_timeout: float = 5.0,
+    ) -> None:
+        self.token = token or secrets.token_urlsafe(32)
+        self.seed_events = seed_events
+        self.random_seed = random_seed
+        self.oauth_client_id = oauth_client_id or "sandbox-" + secrets.token_hex(8)
+        self.oauth_client_secret = oauth_client_secret or secrets.token_urlsafe(24)
+        self.default_signing_key = default_signing_key or secrets.token_urlsafe(24)
+        self.clock = Clock()
+        self.config: dict[str, Any] = dict(CONFIG_DEFAULTS)
+        self.deliverer = Deliverer(timeout=delivery_timeout)
+        self._fault_rng = random.Random(random_seed)
+        self._stats_lock = threading.Lock()
+        self._requests: Counter[str] = Counter()
+        self._connections = 0
+        self._rate_limited = 0
+        self._faults: Counter[str] = Counter()
+        self._buckets: dict[str, list[float]] = {}
+        self._server: SandboxHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._store: Store | None = None
+        self._oauth: OAuthServer | None = None
+        self.url = ""
+        self.seed_seconds = 0.0
+        self.configure(
+            plan=plan, latency=latency, error_rate=error_rate, drop_rate=drop_rate,
+            malformed_rate=malformed_rate, rate_limit=rate_limit, rate_window=rate_window,
+            deliver=deliver,
+        )
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> Sandbox:
+        if self._server is not None:
+            return self
+        server = SandboxHTTPServer((host, port), self)
+        bound_host, bound_port = server.server_address[:2]
+        shown = bound_host if isinstance(bound_host, str) else bound_host.decode()
+        self.url = f"http://{shown}:{bound_port}"
+        began = time.perf_counter()
+        store = Store(base=self.url, clock=self.clock, rng=random.Random(self.random_seed),
+                      plan=self.config["plan"])
+        store.seed(self.seed_events)
+        store.tokens[self.token] = TokenInfo(user=store.owner_uri)
+        self.seed_seconds = time.perf_counter() - began
+        self._store = store
+        self._oauth = OAuthServer(store, self.oauth_client_id, self.oauth_client_secret)
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.1},
+            name=f"calendly-sandbox-{bound_port}", daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.shutdown()
+        server.close_all()
+        server.server_close()
+        if self._thread is not None:
+            self._thread.join(5)
+        self.deliverer.wait(5)
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise RuntimeError("The sandbox is not started: call start() first.")
+        return self._store
+
+    @property
+    def oauth(self) -> OAuthServer:
+        if self._oauth is None:
+            raise RuntimeError("The sandbox is not started: call start() first.")
+        return self._oauth
+
+    @property
+    def organization_uri(self) -> str:
+        return self.store.organization_uri
+
+    @property
+    def user_uri(self) -> str:
+        return self.store.owner_uri
+
+    @property
+    def auth_url(self) -> str:
+        """Where the OAuth endpoints are (the same host as the API)."""
+        return self.url
+
+    # -- configuration, faults, rate limits, stats -----------------------------------------
+
+    def configure(self, **options: Any) -> dict[str, Any]:
+        """Change faults, rate limit, plan or delivery mode; returns the whole config."""
+        unknown = set(options) - set(CONFIG_DEFAULTS)
+        if unknown:
+            raise ValueError(f"unknown sandbox option(s): {', '.join(sorted(unknown))}")
+        for name in ("latency", "error_rate", "drop_rate", "malformed_rate", "rate_window"):
+            if name in options:
+                value = float(options[name])
+                if value < 0 or (name.endswith("_rate") and value > 1):
+                    raise ValueError(f"{name} is out of range")
+                options[name] = value
+        if options.get("rate_limit") is not None:
+            options["rate_limit"] = int(options["rate_limit"])
+            if options["rate_limit"] < 1:
+                raise ValueError("rate_limit must be at least 1")
+        if "plan" in options and options["plan"] not in PLANS:
+            raise ValueError(f"plan must be one of {', '.join(PLANS)}")
+        if "deliver" in options and options["deliver"] not in ("sync", "thread", "off"):
+            raise ValueError("deliver must be sync, thread or off")
+        self.config.update(options)
+        if "rate_limit" in options or "rate_window" in options:
+            with self._stats_lock:
+                self._buckets.clear()
+        if "deliver" in options:
+            self.deliverer.mode = options["deliver"]
+        if "plan" in options and self._store is not None:
+            with self.store.lock:
+                self.store.plan = options["plan"]
+                plan, stage = PLANS[options["plan"]]
+                self.store.organization.update(plan=plan, stage=stage)
+        return dict(self.config)
+
+    def stats(self) -> dict[str, Any]:
+        with self._stats_lock:
+            return {
+                "requests": dict(self._requests),
+                "total_requests": sum(self._requests.values()),
+                "connections": self._connections,
+                "rate_limited": self._rate_limited,
+                "faults": dict(self._faults),
+                "deliveries": len(self.deliverer.log),
+            }
+
+    def reset_stats(self) -> None:
+        with self._stats_lock:
+            self._requests.clear()
+            self._connections = 0
+            self._rate_limited = 0
+            self._faults.clear()
+
+    def _count_connection(self) -> None:
+        with self._stats_lock:
+            self._connections += 1
+
+    def _count_request(self, op: str) -> None:
+        with self._stats_lock:
+            self._requests[op] += 1
+
+    def _draw_fault(self) -> str | None:
+        cfg = self.config
+        if not (cfg["drop_rate"] or cfg["error_rate"] or cfg["malformed_rate"]):
+            return None
+        with self._stats_lock:
+            roll = self._fault_rng.random()
+            kind: str | None = None
+            if roll < cfg["drop_rate"]:
+                kind = "drop"
+            elif roll < cfg["drop_rate"] + cfg["error_rate"]:
+                kind = self._fault_rng.choice(["500", "502", "503"])
+            elif roll < cfg["drop_rate"] + cfg["error_rate"] + cfg["malformed_rate"]:
+                kind = "malformed"
+            if kind is not None:
+                self._faults[kind] += 1
+            return kind
+
+    def _rate_limit(self, token: str) -> tuple[bool, dict[str, str]]:
+        """Fixed window per token; returns (refused, headers)."""
+        limit = self.config["rate_limit"]
+        if limit is None:
+            return False, {}
+        window = self.config["rate_window"]
+        now = time.monotonic()
+        with self._stats_lock:
+            bucket = self._buckets.get(token)
+            if bucket is None or now - bucket[0] >= window:
+                bucket = self._buckets[token] = [now, 0]
+            reset = bucket[0] + window - now
+            if bucket[1] >= limit:
+                self._rate_limited += 1
+                return True, rate_limit_headers(limit, 0, reset)
+            bucket[1] += 1
+            return False, rate_limit_headers(limit, limit - int(bucket[1]), reset)
+
+    # -- tokens, OAuth, clock --------------------------------------------------------------
+
+    def add_token(self, token: str | None = None, role: str = "user") -> tuple[str, str]:
+        """A personal access token for a seeded user of ``role`` (user, admin or owner)."""
+        store = self.store
+        users = {"owner": store.owner_uri, "admin": store.admin_uri, "user": store.member_uri}
+        if role not in users:
+            raise ValueError("role must be user, admin or owner")
+        token = token or secrets.token_urlsafe(32)
+        with store.lock:
+            store.tokens[token] = TokenInfo(user=users[role])
+        return token, users[role]
+
+    def authorize(
+        self, client_id: str | None = None, redirect_uri: str = "http://127.0.0.1/callback",
+        code_challenge: str | None = None, user_uri: str | None = None,
+    ) -> str:
+        """An authorization code, as if the user had pressed Approve."""
+        with self.store.lock:
+            return self.oauth.authorize(
+                client_id or self.oauth_client_id, redirect_uri, code_challenge, user_uri
+            )
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move sandbox time forward (token and code expiry, "now" in validations)."""
+        self.clock.advance(seconds)
+
+    # -- deliveries ----------------------------------------------------------------------
+
+    @property
+    def deliveries(self) -> list[Delivery]:
+        return self.deliverer.snapshot()
+
+    def wait_deliveries(self, timeout: float = 10.0) -> None:
+        self.deliverer.wait(timeout)
+
+    def _prepare_outbox(self, outbox: Sequence[tuple[str, Json, str | None]]) -> list[Delivery]:
+        out: list[Delivery] = []
+        for event, payload, subject in outbox:
+            out.extend(prepare(self.store, event, payload, subject, self.default_signing_key))
+        return out
+
+    def _emit(self, outbox: Sequence[tuple[str, Json, str | None]]) -> None:
+        with self.store.lock:
+            deliveries = self._prepare_outbox(outbox)
+        self.deliverer.send(deliveries)
+
+    # -- acting as Calendly's users ------------------------------------------------------------
+
+    def _by_uri(self, table: dict[str, Json], uri: str) -> Json:
+        item = table.get(str(uri).rstrip("/").rsplit("/", 1)[-1])
+        if item is None or item["uri"] != uri:
+            raise KeyError(f"no such resource: {uri}")
+        return item
+
+    def _start_time(self, value: str | datetime | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        if value:
+            parsed = parse_param_time("start_time", value)
+            assert parsed is not None
+            return parsed
+        base = self.clock.now().replace(minute=0, second=0, microsecond=0)
+        return base + timedelta(days=1, hours=self.store.rng.randrange(24 * 14))
+
+    def book(
+        self, event_type_uri: str | None = None, email: str | None = None,
+        name: str | None = None, start_time: str | datetime | None = None,
+    ) -> Json:
+        """A new scheduled event with one invitee; delivers ``invitee.created``."""
+        store = self.store
+        with store.lock:
+            if event_type_uri is None:
+                event_type = next(
+                    et for et in store.event_types.values()
+                    if et["active"] and et["profile"]["owner"] == store.owner_uri
+                )
+            else:
+                event_type = self._by_uri(store.event_types, event_type_uri)
+            begins = self._start_time(start_time)
+            email = email or f"guest{store.rng.randrange(10**6)}@example.com"
+            _, invitees = store.create_event(event_type, begins, email=email, name=name)
+            invitee = invitees[0]
+            outbox = [("invitee.created", store.invitee_payload(invitee),
+                       event_type["profile"]["owner"])]
+            result = copy.deepcopy(invitee)
+        self._emit(outbox)
+        return result
+
+    def cancel_invitee(self, invitee_uri: str, reason: str | None = None) -> Json:
+        """The invitee cancels; the event follows when nobody is left."""
+        store = self.store
+        with store.lock:
+            invitee = self._by_uri(store.invitees, invitee_uri)
+            if invitee["status"] != "active":
+                raise ValueError("the invitee is already canceled")
+            store.cancel_invitee(invitee, reason, invitee["name"])
+            event = store.events[invitee["event"].rsplit("/", 1)[1]]
+            outbox = [("invitee.canceled", store.invitee_payload(invitee),
+                       store.event_host(event))]
+            result = copy.deepcopy(invitee)
+        self._emit(outbox)
+        return result
+
+    def cancel_event(self, event_uri: str, reason: str | None = None) -> Json:
+        """The host cancels the event (like the API); returns the cancellation."""
+        store = self.store
+        with store.lock:
+            event = self._by_uri(store.events, event_uri)
+            if event["status"] != "active":
+                raise ValueError("Event is already canceled")
+            host = store.event_host(event)
+            canceler = store.users[host.rsplit("/", 1)[1]]["name"]
+            cancellation, invitees = store.cancel_event(event, reason, canceler)
+            outbox = [("invitee.canceled", store.invitee_payload(i), host) for i in invitees]
+            result = copy.deepcopy(cancellation)
+        self._emit(outbox)
+        return result
+
+    def reschedule(
+        self, invitee_uri: str, new_start_time: str | datetime | None = None
+    ) -> tuple[Json, Json]:
+        """Cancel the invitee (rescheduled) and book them into a new event."""
+        store = self.store
+        with store.lock:
+            old = self._by_uri(store.invitees, invitee_uri)
+            if old["status"] != "active":
+                raise ValueError("the invitee is not active")
+            old_event = store.events[old["event"].rsplit("/", 1)[1]]
+            event_type = self._by_uri(store.event_types, old_event["event_type"])
+            begins = self._start_time(new_start_time)
+            _, made = store.create_event(event_type, begins, email=old["email"],
+                                         name=old["name"])
+            new = made[0]
+            new.update(timezone=old["timezone"], old_invitee=old["uri"],
+                       questions_and_answers=copy.deepcopy(old["questions_and_answers"]))
+            store.cancel_invitee(old, "Rescheduled", old["name"])
+            old.update(rescheduled=True, new_invitee=new["uri"])
+            host = store.event_host(old_event)
+            outbox = [
+                ("invitee.canceled", store.invitee_payload(old), host),
+                ("invitee.created", store.invitee_payload(new), host),
+            ]
+            result = (copy.deepcopy(old), copy.deepcopy(new))
+        self._emit(outbox)
+        return result
+
+    def mark_no_show(self, invitee_uri: str) -> Json:
+        store = self.store
+        with store.lock:
+            invitee = self._by_uri(store.invitees, invitee_uri)
+            no_show = mark_no_show(store, invitee)
+            host = store.event_host(store.events[invitee["event"].rsplit("/", 1)[1]])
+            outbox = [("invitee_no_show.created", dict(no_show), host)]
+            result = copy.deepcopy(no_show)
+        self._emit(outbox)
+        return result
+
+    def unmark_no_show(self, no_show_uri: str) -> None:
+        store = self.store
+        with store.lock:
+            self._by_uri(store.no_shows, no_show_uri)
+            no_show = unmark_no_show(store, no_show_uri.rsplit("/", 1)[1])
+            invitee = store.invitees.get(no_show["invitee"].rsplit("/", 1)[1])
+            host = (store.event_host(store.events[invitee["event"].rsplit("/", 1)[1]])
+                    if invitee else None)
+            outbox = [("invitee_no_show.deleted", dict(no_show), host)]
+        self._emit(outbox)
+
+    def update_event_type(self, uri: str, **fields: Any) -> Json:
+        """Change an event type; delivers ``event_type.updated``."""
+        store = self.store
+        with store.lock:
+            event_type = self._by_uri(store.event_types, uri)
+            event_type.update(fields)
+            event_type["updated_at"] = store.now()
+            outbox = [("event_type.updated", copy.deepcopy(event_type),
+                       event_type["profile"]["owner"])]
+            result = copy.deepcopy(event_type)
+        self._emit(outbox)
+        return result
+
+    def touch_event(self, event_uri: str, **fields: Any) -> Json:
+        """Bump an event's ``updated_at`` (and set ``fields``), as an edit in Calendly would.
+
+        No webhook: Calendly sends none for event edits, which is why pull sync exists.
+        ``start_time`` cannot be changed here (reschedule instead).
+        """
+        store = self.store
+        if "start_time" in fields:
+            raise ValueError("use reschedule() to move an event")
+        with store.lock:
+            event = self._by_uri(store.events, event_uri)
+            event.update(fields)
+            event["updated_at"] = store.now()
+            return copy.deepcopy(event)
+
+    # -- HTTP control (/_sandbox/...) -----------------------------------------------------
+
+    def info(self) -> Json:
+        return {
+            "url": self.url,
+            "token": self.token,
+            "organization": self.organization_uri,
+            "user": self.user_uri,
+            "oauth_client_id": self.oauth_client_id,
+            "oauth_client_secret": self.oauth_client_secret,
+            "default_signing_key": self.default_signing_key,
+        }
+
+    def _control(self, method: str, name: str, data: Json) -> Any:
+        if method == "GET" and name == "stats":
+            return self.stats()
+        if method == "GET" and name == "info":
+            return self.info()
+        if method == "GET" and name == "config":
+            return dict(self.config)
+        if method == "GET" and name == "deliveries":
+            return [d.as_dict() for d in self.deliveries]
+        if method != "POST":
+            raise KeyError(f"unknown control endpoint: {method} /_sandbox/{name}")
+        if name == "reset_stats":
+            self.reset_stats()
+            return self.stats()
+        if name == "configure":
+            return self.configure(**data)
+        if name == "book":
+            return self.book(data.get("event_type"), data.get("email"), data.get("name"),
+                             data.get("start_time"))
+        if name == "cancel":
+            if data.get("event"):
+                return self.cancel_event(data["event"], data.get("reason"))
+            return self.cancel_invitee(data["invitee"], data.get("reason"))
+        if name == "reschedule":
+            old, new = self.reschedule(data["invitee"], data.get("new_start_time"))
+            return {"old": old, "new": new}
+        if name == "no_show":
+            if data.get("no_show"):
+                self.unmark_no_show(data["no_show"])
+                return {}
+            return self.mark_no_show(data["invitee"])
+        if name == "touch":
+            fields = data.get("fields") or {}
+            return self.touch_event(data["event"], **fields)
+        if name == "update_event_type":
+            return self.update_event_type(data["event_type"], **(data.get("fields") or {}))
+        if name == "advance_clock":
+            self.advance_clock(float(data["seconds"]))
+            return {"now": iso(self.clock.now())}
+        if name == "tokens":
+            token, user = self.add_token(data.get("token"), data.get("role", "user"))
+            return {"token": token, "user": user}
+        raise KeyError(f"unknown control endpoint: POST /_sandbox/{name}")
+
+
+__all__ = ["Sandbox"]

@@ -1,0 +1,62 @@
+"""Errors the sandbox answers with, in Calendly's two shapes (REST and OAuth)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+INVALID_ARGUMENT = "The supplied parameters are invalid."
+NOT_FOUND = "The server could not find the requested resource."
+PERMISSION_DENIED = "You do not have permission to access this resource."
+UPGRADE_STANDARD = "Please upgrade your Calendly account to Standard"
+UPGRADE_ENTERPRISE = "Please upgrade your Calendly account to Enterprise."
+
+
+class ApiError(Exception):
+    """A REST error: ``{"title", "message", "details"}`` with an HTTP status."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        message: str,
+        details: list[dict[str, Any]] | None = None,
+    ) -> None:
+        super().__init__(f"{status} {title}: {message}")
+        self.status = status
+        self.title = title
+        self.message = message
+        self.details = details
+
+    def body(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"title": self.title, "message": self.message}
+        if self.details is not None:
+            out["details"] = self.details
+        return out
+
+
+def invalid(parameter: str, message: str) -> ApiError:
+    """400 Invalid Argument naming one parameter."""
+    return ApiError(
+        400, "Invalid Argument", INVALID_ARGUMENT, [{"parameter": parameter, "message": message}]
+    )
+
+
+def not_found() -> ApiError:
+    return ApiError(404, "Resource Not Found", NOT_FOUND, [])
+
+
+def permission_denied(message: str = PERMISSION_DENIED) -> ApiError:
+    return ApiError(403, "Permission Denied", message, [])
+
+
+class OAuthProblem(Exception):
+    """An OAuth endpoint error: ``{"error", "error_description"}``."""
+
+    def __init__(self, status: int, error: str, description: str) -> None:
+        super().__init__(f"{status} {error}: {description}")
+        self.status = status
+        self.error = error
+        self.description = description
+
+    def body(self) -> dict[str, Any]:
+        return {"error": self.error, "error_description": self.description}

@@ -1,0 +1,226 @@
+"""OAuth 2 on the sandbox's host: authorize (HTML approve form), token, revoke, introspect.
+
+Codes are single-use and live 10 minutes; PKCE S256 is checked when a challenge was
+given; refresh tokens are single-use and rotate (the old one dies at once). Access tokens
+land in ``store.tokens`` so the API accepts them, and expire after 2 hours of sandbox time.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import html
+import secrets
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from .errors import OAuthProblem
+from .state import Json, Store, TokenInfo
+
+CODE_TTL = 600
+ACCESS_TTL = 7200
+
+
+@dataclass
+class Grant:
+    client_id: str
+    redirect_uri: str
+    user: str
+    expires_at: float
+    challenge: str | None = None
+    used: bool = False
+
+
+@dataclass
+class Refresh:
+    client_id: str
+    user: str
+    active: bool = True
+
+
+def s256(verifier: str) -> str:
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+class OAuthServer:
+    """The OAuth state of one sandbox (one registered client)."""
+
+    def __init__(self, store: Store, client_id: str, client_secret: str) -> None:
+        self.store = store
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.grants: dict[str, Grant] = {}
+        self.refresh_tokens: dict[str, Refresh] = {}
+
+    # -- authorize ----------------------------------------------------------------------
+
+    def check_authorize(self, params: dict[str, str]) -> None:
+        if params.get("client_id") != self.client_id:
+            raise OAuthProblem(400, "invalid_client", "Unknown client_id.")
+        if params.get("response_type") != "code":
+            raise OAuthProblem(400, "unsupported_response_type", "response_type must be code.")
+        if not params.get("redirect_uri", "").startswith(("http://", "https://")):
+            raise OAuthProblem(400, "invalid_request", "redirect_uri is missing or invalid.")
+        method = params.get("code_challenge_method")
+        if params.get("code_challenge") and method not in (None, "", "S256"):
+            raise OAuthProblem(400, "invalid_request", "code_challenge_method must be S256.")
+
+    def authorize_page(self, params: dict[str, str]) -> str:
+        self.check_authorize(params)
+        fields = "".join(
+            f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
+            for k, v in params.items()
+        )
+        return (
+            "<!doctype html><html><head><title>Calendly sandbox: authorize</title></head>"
+            "<body><h1>Authorize application</h1>"
+            f"<p>Client <code>{html.escape(params['client_id'])}</code> asks to access the "
+            "sandbox's Calendly data as the organization owner.</p>"
+            f'<form method="post" action="/oauth/authorize">{fields}'
+            '<button type="submit" name="approve" value="1">Approve</button></form>'
+            "</body></html>"
+        )
+
+    def approve(self, params: dict[str, str]) -> str:
+        """The redirect location after the user approved."""
+        self.check_authorize(params)
+        code = self.authorize(
+            params["client_id"], params["redirect_uri"], params.get("code_challenge"),
+            params.get("user") or None,
+        )
+        query: dict[str, str] = {"code": code}
+        if params.get("state"):
+            query["state"] = params["state"]
+        sep = "&" if "?" in params["redirect_uri"] else "?"
+        return f"{params['redirect_uri']}{sep}{urlencode(query)}"
+
+    def authorize(
+        self, client_id: str, redirect_uri: str, code_challenge: str | None = None,
+        user_uri: str | None = None,
+    ) -> str:
+        code = secrets.token_urlsafe(24)
+        self.grants[code] = Grant(
+            client_id=client_id,
+            redirect_uri=redirect_uri,
+            user=user_uri or self.store.owner_uri,
+            expires_at=self.store.clock.time() + CODE_TTL,
+            challenge=code_challenge or None,
+        )
+        return code
+
+    # -- token endpoints ----------------------------------------------------------------
+
+    def client_auth(self, form: dict[str, str], basic: tuple[str, str] | None) -> str:
+        client_id, secret = basic if basic else (form.get("client_id"), form.get("client_secret"))
+        if client_id != self.client_id:
+            raise OAuthProblem(401, "invalid_client", "Client authentication failed.")
+        if secret is not None and not hmac.compare_digest(secret, self.client_secret):
+            raise OAuthProblem(401, "invalid_client", "Client authentication failed.")
+        if secret is None and not form.get("code_verifier"):
+            # Only a native (PKCE) client may omit its secret.
+            raise OAuthProblem(401, "invalid_client", "Client authentication failed.")
+        return client_id
+
+    def token(self, form: dict[str, str], basic: tuple[str, str] | None) -> Json:
+        client_id = self.client_auth(form, basic)
+        grant_type = form.get("grant_type")
+        now = self.store.clock.time()
+        if grant_type == "authorization_code":
+            code = form.get("code")
+            if not code:
+                raise OAuthProblem(400, "invalid_request", "code is required.")
+            grant = self.grants.get(code)
+            if grant is None or grant.used or grant.expires_at < now:
+                raise OAuthProblem(400, "invalid_grant", "The authorization code is invalid.")
+            grant.used = True
+            if grant.client_id != client_id:
+                raise OAuthProblem(400, "invalid_grant", "The code was issued to another client.")
+            if form.get("redirect_uri") != grant.redirect_uri:
+                raise OAuthProblem(400, "invalid_grant", "redirect_uri does not match.")
+            if grant.challenge is not None:
+                verifier = form.get("code_verifier") or ""
+                if not hmac.compare_digest(s256(verifier), grant.challenge):
+                    raise OAuthProblem(400, "invalid_grant", "PKCE verification failed.")
+            user = grant.user
+        elif grant_type == "refresh_token":
+            token = form.get("refresh_token")
+            if not token:
+                raise OAuthProblem(400, "invalid_request", "refresh_token is required.")
+            refresh = self.refresh_tokens.get(token)
+            if refresh is None or not refresh.active or refresh.client_id != client_id:
+                raise OAuthProblem(400, "invalid_grant", "The refresh token is invalid.")
+            refresh.active = False
+            user = refresh.user
+        else:
+            raise OAuthProblem(400, "unsupported_grant_type", "grant_type is not supported.")
+        return self.issue(client_id, user)
+
+    def issue(self, client_id: str, user: str) -> Json:
+        now = int(self.store.clock.time())
+        access = secrets.token_urlsafe(32)
+        refresh = secrets.token_urlsafe(32)
+        self.store.tokens[access] = TokenInfo(
+            user=user, kind="oauth", expires_at=now + ACCESS_TTL, client_id=client_id,
+            issued_at=now,
+        )
+        self.refresh_tokens[refresh] = Refresh(client_id=client_id, user=user)
+        return {
+            "access_token": access,
+            "refresh_token": refresh,
+            "token_type": "Bearer",
+            "scope": "default",
+            "expires_in": ACCESS_TTL,
+            "created_at": now,
+            "owner": user,
+            "organization": self.store.organization_uri,
+        }
+
+    def revoke(self, form: dict[str, str], basic: tuple[str, str] | None) -> Json:
+        self.secret_auth(form, basic)
+        token = form.get("token")
+        if not token:
+            raise OAuthProblem(400, "invalid_request", "token is required.")
+        info = self.store.tokens.get(token)
+        if info is not None and info.kind == "oauth":
+            info.active = False
+        if token in self.refresh_tokens:
+            self.refresh_tokens[token].active = False
+        return {}
+
+    def introspect(self, form: dict[str, str], basic: tuple[str, str] | None) -> Json:
+        self.secret_auth(form, basic)
+        token = form.get("token")
+        if not token:
+            raise OAuthProblem(400, "invalid_request", "token is required.")
+        info = self.store.tokens.get(token)
+        now = self.store.clock.time()
+        if info is None or info.kind != "oauth" or not info.active or (
+            info.expires_at is not None and info.expires_at <= now
+        ):
+            refresh = self.refresh_tokens.get(token)
+            if refresh is not None and refresh.active:
+                return {"active": True, "scope": "default", "client_id": refresh.client_id,
+                        "token_type": "refresh_token", "owner": refresh.user,
+                        "organization": self.store.organization_uri}
+            return {"active": False}
+        out: dict[str, Any] = {
+            "active": True,
+            "scope": info.scope,
+            "client_id": info.client_id,
+            "token_type": "access_token",
+            "owner": info.user,
+            "organization": self.store.organization_uri,
+            "exp": int(info.expires_at or 0),
+            "iat": int(info.issued_at),
+        }
+        return out
+
+    def secret_auth(self, form: dict[str, str], basic: tuple[str, str] | None) -> None:
+        client_id, secret = basic if basic else (form.get("client_id"), form.get("client_secret"))
+        if client_id != self.client_id or not secret or not hmac.compare_digest(
+            secret, self.client_secret
+        ):
+            raise OAuthProblem(401, "invalid_client", "Client authentication failed.")

@@ -1,0 +1,289 @@
+"""The HTTP side: a threading HTTP/1.1 server with keep-alive, faults, rate limits, stats.
+
+Request flow for API and OAuth paths: count -> latency -> injected fault (drop, 5xx,
+malformed) -> bearer token -> rate limit -> handler under the store lock -> deliveries
+(outside the lock) -> response. ``/_sandbox/...`` control paths skip faults, auth and
+stats.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import socket
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
+
+from .api import ROUTER, Call
+from .errors import ApiError, OAuthProblem
+
+if TYPE_CHECKING:
+    from .core import Sandbox
+
+UNAUTHENTICATED = {"title": "Unauthenticated", "message": "The access token is invalid"}
+SERVER_ERRORS = {
+    500: {"title": "Internal Server Error",
+          "message": "The server encountered an unexpected condition that prevented it from "
+                     "fulfilling the request."},
+    502: {"title": "Bad Gateway", "message": "The server received an invalid response."},
+    503: {"title": "Service Unavailable",
+          "message": "The server is temporarily unable to handle the request."},
+}
+RATE_LIMITED = {
+    "title": "Too Many Requests",
+    "message": "You have exceeded the rate limit. Please wait and try again.",
+}
+MALFORMED = b'{"collection": [{"uri": "https://api.calendly.com/scheduled_ev'
+
+
+def dumps(obj: Any) -> bytes:
+    return json.dumps(obj, separators=(",", ":")).encode()
+
+
+class SandboxHTTPServer(ThreadingHTTPServer):
+    """Counts accepted connections and can close them all on stop."""
+
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.open_sockets: set[socket.socket] = set()
+        self.sockets_lock = threading.Lock()
+        super().__init__(address, SandboxHandler)
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        conn, addr = super().get_request()
+        self.sandbox._count_connection()
+        with self.sockets_lock:
+            self.open_sockets.add(conn)
+        return conn, addr
+
+    def shutdown_request(self, request: Any) -> None:
+        with self.sockets_lock:
+            self.open_sockets.discard(request)
+        super().shutdown_request(request)
+
+    def close_all(self) -> None:
+        with self.sockets_lock:
+            sockets = list(self.open_sockets)
+            self.open_sockets.clear()
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class SandboxHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "CalendlySandbox/1.0"
+    sys_version = ""
+    timeout = 60  # an idle keep-alive connection ends by itself
+    server: SandboxHTTPServer
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in separate writes; without this, Nagle's algorithm and
+        # delayed ACKs add ~40 ms to every small keep-alive response.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+    def do_GET(self) -> None:
+        self.dispatch("GET")
+
+    def do_POST(self) -> None:
+        self.dispatch("POST")
+
+    def do_DELETE(self) -> None:
+        self.dispatch("DELETE")
+
+    def do_PATCH(self) -> None:
+        self.dispatch("PATCH")
+
+    def do_PUT(self) -> None:
+        self.dispatch("PUT")
+
+    # -- plumbing -----------------------------------------------------------------------
+
+    def read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def respond(
+        self, status: int, body: bytes | None, headers: dict[str, str] | None = None,
+        content_type: str = "application/json; charset=utf-8",
+    ) -> None:
+        self.send_response(status)
+        if body is not None and status != 204:
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+        else:
+            self.send_header("Content-Length", "0")
+        self.send_header("X-Request-Id", uuid.uuid4().hex)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if body is not None and status != 204:
+            self.wfile.write(body)
+
+    def dispatch(self, method: str) -> None:
+        sb = self.server.sandbox
+        parts = urlsplit(self.path)
+        path = parts.path.rstrip("/") or "/"
+        params = dict(parse_qsl(parts.query, keep_blank_values=True))
+        raw = self.read_body()
+        if path.startswith("/_sandbox/"):
+            self.control(method, path, params, raw)
+            return
+        args: list[str] = []
+        if path.startswith("/oauth/"):
+            op, handler, known = f"{method} {path}", None, True
+        else:
+            op, handler, args, known = ROUTER.match(method, path)
+        sb._count_request(op)
+        fault = sb._draw_fault()
+        if sb.config["latency"] > 0:
+            time.sleep(sb.config["latency"])
+        if fault == "drop":
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        if fault in ("500", "502", "503"):
+            self.respond(int(fault), dumps(SERVER_ERRORS[int(fault)]))
+            return
+        if fault == "malformed":
+            self.respond(200, MALFORMED)
+            return
+        if path.startswith("/oauth/"):
+            self.oauth(method, path, params, raw)
+            return
+        user, token = self.authenticate()
+        if user is None or token is None:
+            self.respond(401, dumps(UNAUTHENTICATED))
+            return
+        limited, rl_headers = sb._rate_limit(token)
+        if limited:
+            self.respond(429, dumps(RATE_LIMITED), rl_headers)
+            return
+        if handler is None:
+            status = 405 if known else 404
+            title = "Method Not Allowed" if known else "Resource Not Found"
+            message = "The method is not allowed." if known else (
+                "The server could not find the requested resource.")
+            self.respond(status, dumps({"title": title, "message": message, "details": []}),
+                         rl_headers)
+            return
+        body: Any = None
+        if raw:
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                err = {"title": "Invalid Argument", "message": "The request body is not JSON.",
+                       "details": [{"parameter": "body", "message": "must be valid JSON"}]}
+                self.respond(400, dumps(err), rl_headers)
+                return
+        call = Call(sb.store, method, path, params, args, user, body)
+        with sb.store.lock:
+            try:
+                status, result = handler(call)
+                out = None if result is None else dumps(result)
+            except ApiError as exc:
+                status, out = exc.status, dumps(exc.body())
+                call.outbox.clear()
+            deliveries = sb._prepare_outbox(call.outbox)
+        sb.deliverer.send(deliveries)
+        self.respond(status, out, rl_headers)
+
+    def authenticate(self) -> tuple[str | None, str | None]:
+        header = self.headers.get("Authorization") or ""
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None, None
+        token = token.strip()
+        sb = self.server.sandbox
+        info = sb.store.tokens.get(token)
+        if info is None or not info.active:
+            return None, None
+        if info.expires_at is not None and info.expires_at <= sb.store.clock.time():
+            return None, None
+        return info.user, token
+
+    # -- OAuth --------------------------------------------------------------------------
+
+    def oauth(self, method: str, path: str, params: dict[str, str], raw: bytes) -> None:
+        sb = self.server.sandbox
+        form = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+        try:
+            with sb.store.lock:
+                if path == "/oauth/authorize" and method == "GET":
+                    page = sb.oauth.authorize_page(params)
+                    self.respond(200, page.encode(), content_type="text/html; charset=utf-8")
+                    return
+                if path == "/oauth/authorize" and method == "POST":
+                    location = sb.oauth.approve({**params, **form})
+                    self.respond(302, b"", {"Location": location})
+                    return
+                if method != "POST" or path not in ("/oauth/token", "/oauth/revoke",
+                                                     "/oauth/introspect"):
+                    raise OAuthProblem(404, "not_found", "Unknown OAuth endpoint.")
+                basic = self.basic_auth()
+                if path == "/oauth/token":
+                    result = sb.oauth.token(form, basic)
+                elif path == "/oauth/revoke":
+                    result = sb.oauth.revoke(form, basic)
+                else:
+                    result = sb.oauth.introspect(form, basic)
+        except OAuthProblem as exc:
+            self.respond(exc.status, dumps(exc.body()))
+            return
+        self.respond(200, dumps(result), {"Cache-Control": "no-store"})
+
+    def basic_auth(self) -> tuple[str, str] | None:
+        header = self.headers.get("Authorization") or ""
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        try:
+            decoded = base64.b64decode(value.strip()).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            raise OAuthProblem(401, "invalid_client", "Malformed Basic credentials.") from None
+        client_id, _, secret = decoded.partition(":")
+        return client_id, secret
+
+    # -- control ------------------------------------------------------------------------
+
+    def control(self, method: str, path: str, params: dict[str, str], raw: bytes) -> None:
+        sb = self.server.sandbox
+        try:
+            data = json.loads(raw) if raw else {}
+            if not isinstance(data, dict):
+                raise ValueError("the body must be a JSON object")
+            result = sb._control(method, path[len("/_sandbox/"):], data)
+        except KeyError as exc:
+            self.respond(404, dumps({"title": "Resource Not Found", "message": str(exc)}))
+            return
+        except (ValueError, TypeError, ApiError) as exc:
+            self.respond(400, dumps({"title": "Invalid Argument", "message": str(exc)}))
+            return
+        self.respond(200, dumps(result))
+
+
+def rate_limit_headers(limit: int, remaining: int, reset: float) -> dict[str, str]:
+    return {
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": str(max(0, remaining)),
+        "X-RateLimit-Reset": str(max(0, math.ceil(reset))),
+    }
