@@ -1,0 +1,117 @@
+"""``manage.py calendly_webhooks``: manage webhook subscriptions and replay deliveries.
+
+    calendly_webhooks list
+    calendly_webhooks ensure --url https://example.com/modules/calendly/webhook/ \\
+        [--scope organization|user] [--events invitee.created invitee.canceled ...]
+    calendly_webhooks delete UUID
+    calendly_webhooks replay [--failed] [--pending] [--id ID ...]
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from ...client.errors import CalendlyError
+from ...models import WebhookDelivery
+from ...services import webhooks as service
+from ...services.clients import NotConfigured
+
+
+class Command(BaseCommand):
+    help = "List, ensure or delete Calendly webhook subscriptions; replay stored deliveries."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("list", help="Subscriptions of the organization and the token's user.")
+        ensure = sub.add_parser(
+            "ensure", help="Make exactly one subscription deliver to --url (idempotent)."
+        )
+        ensure.add_argument("--url", required=True, help="The public URL of the receiver.")
+        ensure.add_argument(
+            "--scope", choices=["organization", "user"], default="organization",
+        )
+        ensure.add_argument(
+            "--events", nargs="+", metavar="EVENT",
+            help=f"Events to receive (default: {' '.join(service.DEFAULT_EVENTS)}).",
+        )
+        delete = sub.add_parser("delete", help="Delete a subscription (uuid or URI).")
+        delete.add_argument("uuid")
+        replay = sub.add_parser("replay", help="Process stored deliveries again, now.")
+        replay.add_argument("--failed", action="store_true", help="Every failed delivery.")
+        replay.add_argument(
+            "--pending", action="store_true",
+            help="Deliveries still pending after 5 minutes (an enqueue that was lost).",
+        )
+        replay.add_argument("--id", type=int, action="append", default=[], dest="ids")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        try:
+            if action == "replay":
+                self._replay(options)
+            elif action == "list":
+                self._list()
+            elif action == "ensure":
+                self._ensure(options)
+            elif action == "delete":
+                service.delete_subscription(options["uuid"])
+                self.stdout.write(self.style.SUCCESS(f"Deleted {options['uuid']}."))
+        except service.WebhooksNotAllowed as exc:
+            raise CommandError(str(exc)) from exc
+        except NotConfigured as exc:
+            raise CommandError(str(exc)) from exc
+        except (CalendlyError, ValueError) as exc:
+            raise CommandError(f"Calendly call failed: {exc}") from exc
+
+    def _list(self) -> None:
+        subs = service.list_subscriptions()
+        if not subs:
+            self.stdout.write("No webhook subscriptions.")
+            return
+        for sub in subs:
+            key = "key held" if sub["has_key"] else "no key here"
+            self.stdout.write(
+                f"{sub['uri'].rsplit('/', 1)[-1]}  {sub.get('state', '?'):8}  "
+                f"{sub.get('scope', '?'):12}  {sub.get('callback_url')}  "
+                f"[{', '.join(sub.get('events') or [])}]  ({key})"
+            )
+
+    def _ensure(self, options: dict[str, Any]) -> None:
+        result = service.ensure_subscription(
+            options["url"], scope=options["scope"], events=options["events"]
+        )
+        for uri in result.deleted:
+            self.stdout.write(f"Deleted {uri} (was delivering to the same URL).")
+        verb = "Created" if result.created else "Kept"
+        sub = result.subscription
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{verb} {sub.uri} -> {sub.callback_url} ({sub.scope}: {', '.join(sub.events)})"
+            )
+        )
+        if result.created:
+            self.stdout.write("Its signing key is stored encrypted; deliveries are verified.")
+
+    def _replay(self, options: dict[str, Any]) -> None:
+        ids: list[int] = list(options["ids"])
+        if options["failed"]:
+            ids += WebhookDelivery.objects.filter(
+                status=WebhookDelivery.Status.FAILED
+            ).order_by("received_at", "id").values_list("id", flat=True)
+        if options["pending"]:
+            ids += WebhookDelivery.objects.filter(
+                status=WebhookDelivery.Status.PENDING,
+                received_at__lt=timezone.now() - timedelta(minutes=5),
+            ).order_by("received_at", "id").values_list("id", flat=True)
+        if not (options["failed"] or options["pending"] or options["ids"]):
+            raise CommandError("Say which deliveries: --failed, --pending and/or --id ID.")
+        ids = list(dict.fromkeys(ids))
+        counts = service.replay_deliveries(ids)
+        summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "none"
+        self.stdout.write(f"Replayed {len(ids)} deliveries: {summary}.")
+        if counts.get("failed"):
+            raise CommandError("Some deliveries failed again; see WebhookDelivery.last_error.")
