@@ -2,18 +2,22 @@
 
 from django.urls import path
 
-from . import views
+from .views import (
+    LocalEventTypeListView,
+    LocalScheduledEventDetailView,
+    LocalScheduledEventListView,
+)
 
 urlpatterns = [
     path(
         "scheduled-events/",
-        views.LocalScheduledEventListView.as_view(),
+        LocalScheduledEventListView.as_view(),
         name="local-scheduled-events",
     ),
     path(
         "scheduled-events/<str:uuid>/",
-        views.LocalScheduledEventDetailView.as_view(),
+        LocalScheduledEventDetailView.as_view(),
         name="local-scheduled-event",
     ),
-    path("event-types/", views.LocalEventTypeListView.as_view(), name="local-event-types"),
+    path("event-types/", LocalEventTypeListView.as_view(), name="local-event-types"),
 ]

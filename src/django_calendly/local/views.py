@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import BasePermission
@@ -109,13 +110,13 @@ class LocalScheduledEventDetailView(LocalAPIView):
         tags=[TAG],
     )
     def get(self, request: Request, uuid: str) -> Response:
-        from django.http import Http404
-
         org = local_organization()
         event = ScheduledEvent.objects.filter(organization=org, uuid=uuid).first() if org else None
         if event is None:
             raise Http404
-        invitees = list(Invitee.objects.filter(event=event.uri).order_by("calendly_created_at", "id"))
+        invitees = list(
+            Invitee.objects.filter(event=event.uri).order_by("calendly_created_at", "id")
+        )
         serializer = self.get_serializer(event, context={"invitees": invitees})
         return Response(serializer.data)
 

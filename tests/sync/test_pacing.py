@@ -1,0 +1,158 @@
+"""Rate-limit pacing: a sync spends the budget, waits for the reset, never fails on 429."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from django_calendly.client import CalendlyClient
+from django_calendly.client.errors import RateLimited
+from django_calendly.models import ScheduledEvent
+from django_calendly.sandbox import Sandbox
+from django_calendly.services.sync import sync_scheduled_events
+from django_calendly.sync.pacing import RateLimitPacer
+
+from .conftest import invitee_calls
+
+
+@pytest.fixture
+def small_sandbox(settings):
+    sb = Sandbox(seed_events=60, random_seed=3)
+    sb.start(host="127.0.0.1", port=0)
+    settings.CALENDLY_ORGANIZATION = sb.organization_uri
+    try:
+        yield sb
+    finally:
+        sb.stop()
+
+
+def _client(sb):
+    # No retries inside the client: every 429 reaches the pacer.
+    return CalendlyClient(token=sb.token, base_url=sb.url, max_retries=0)
+
+
+@pytest.mark.django_db
+def test_small_rate_limit_is_paced_without_a_single_429(small_sandbox, window):
+    sb = small_sandbox
+    sb.configure(rate_limit=30, rate_window=2.0)
+    with _client(sb) as client:
+        started = time.monotonic()
+        stats = sync_scheduled_events(
+            client=client, since=window[0], until=window[1], concurrency=4
+        )
+        elapsed = time.monotonic() - started
+    assert ScheduledEvent.objects.count() == 60
+    assert invitee_calls(sb) == 60
+    assert sb.stats()["rate_limited"] == 0
+    assert stats.rate_limited == 0
+    assert stats.rate_limit_waits >= 1
+    # ~62 calls at 30 per 2 s: two resets to wait for, not more.
+    assert 2.0 <= elapsed < 10.0
+
+
+@pytest.mark.django_db
+def test_429s_caused_by_someone_else_are_waited_out(small_sandbox, window):
+    """Another process spends the same token's budget: the sync gets 429s and still ends."""
+    sb = small_sandbox
+    sb.configure(rate_limit=30, rate_window=1.0)
+    burned = []
+
+    def burn_budget(stats):
+        if stats.pages == 0 and not burned:
+            # The other consumer: spend the whole window behind the pacer's back.
+            with httpx.Client(base_url=sb.url) as other:
+                for _ in range(40):
+                    other.get("/users/me", headers={"Authorization": f"Bearer {sb.token}"})
+            burned.append(True)
+
+    with _client(sb) as client:
+        stats = sync_scheduled_events(
+            client=client, since=window[0], until=window[1], progress=burn_budget
+        )
+    assert burned
+    assert sb.stats()["rate_limited"] >= 1
+    assert stats.rate_limited >= 1
+    assert stats.events == 60 == ScheduledEvent.objects.count()
+
+
+@dataclass(frozen=True)
+class State:
+    limit: int
+    remaining: int
+    reset_at: float
+
+
+class FakeClient:
+    def __init__(self) -> None:
+        self.rate_limit: State | None = None
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_pacer_spends_the_budget_then_waits_for_the_reset():
+    client, clock = FakeClient(), FakeClock()
+    pacer = RateLimitPacer(client, reserve=1, sleep=clock.sleep, clock=clock)
+    remaining = 5
+
+    def call():
+        nonlocal remaining
+        if clock.now >= client.rate_limit.reset_at if client.rate_limit else False:
+            remaining = 5
+        remaining -= 1
+        client.rate_limit = State(5, remaining, reset_at=client.rate_limit.reset_at
+                                  if client.rate_limit and clock.now < client.rate_limit.reset_at
+                                  else clock.now + 10)
+        return remaining
+
+    for _ in range(4):
+        pacer.call(call)
+    assert clock.slept == []  # 4 of 5 spent, the reserve of 1 untouched
+    pacer.call(call)
+    assert len(clock.slept) == 1 and 9.9 < clock.slept[0] < 10.2
+    assert pacer.waits == 1
+
+
+def test_pacer_retries_429_after_retry_after_as_often_as_needed():
+    client, clock = FakeClient(), FakeClock()
+    pacer = RateLimitPacer(client, sleep=clock.sleep, clock=clock)
+    attempts = []
+
+    def flaky():
+        attempts.append(1)
+        if len(attempts) <= 5:
+            raise RateLimited(429, "Too Many Requests", retry_after=3.0)
+        return "ok"
+
+    assert pacer.call(flaky) == "ok"
+    assert len(attempts) == 6
+    assert pacer.rate_limited == 5
+    assert all(2.9 < s < 3.2 for s in clock.slept)
+
+
+def test_pacer_bounds_each_wait():
+    client, clock = FakeClient(), FakeClock()
+    pacer = RateLimitPacer(client, sleep=clock.sleep, clock=clock, max_wait=5.0)
+    attempts = []
+
+    def once_limited():
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise RateLimited(429, retry_after=3600.0)
+        return 1
+
+    pacer.call(once_limited)
+    assert clock.slept == [5.0]
