@@ -147,7 +147,7 @@ def test_event_types(sb: Sandbox, api: httpx.Client) -> None:
 
 
 def test_invitees_list_and_get(sb: Sandbox, api: httpx.Client) -> None:
-    event_uuid, invitee_uuids = next(
+    event_uuid, _ids = next(
         (e, ids) for e, ids in sb.store.invitees_by_event.items() if len(ids) >= 2
     )
     body = api.get(f"/scheduled_events/{event_uuid}/invitees", params={"count": 1}).json()

@@ -104,7 +104,7 @@ class Sandbox:
         self._oauth = OAuthServer(store, self.oauth_client_id, self.oauth_client_secret)
         self._server = server
         self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.1},
+            target=server.serve_forever, kwargs={"poll_interval": 0.02},
             name=f"calendly-sandbox-{bound_port}", daemon=True,
         )
         self._thread.start()
@@ -461,7 +461,8 @@ class Sandbox:
             "default_signing_key": self.default_signing_key,
         }
 
-    def _control(self, method: str, name: str, data: Json) -> Any:
+    def _control(self, method: str, name: str, raw: Json) -> Any:
+        data = _Fields(raw)
         if method == "GET" and name == "stats":
             return self.stats()
         if method == "GET" and name == "info":
@@ -504,6 +505,13 @@ class Sandbox:
             token, user = self.add_token(data.get("token"), data.get("role", "user"))
             return {"token": token, "user": user}
         raise KeyError(f"unknown control endpoint: POST /_sandbox/{name}")
+
+
+class _Fields(dict[str, Any]):
+    """A control request's JSON body: a missing field is a 400, not a 404."""
+
+    def __missing__(self, key: str) -> Any:
+        raise ValueError(f"{key} is required")
 
 
 __all__ = ["Sandbox"]
