@@ -99,3 +99,35 @@ def make_client(
     yield factory
     for client in made:
         client.close()
+
+
+# --- the sandbox over real HTTP ---------------------------------------------------------
+
+SANDBOX_TOKEN = "client-tests-token"
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Any]:
+    """A started sandbox (real HTTP on loopback), fresh for each test."""
+    from django_calendly.sandbox import Sandbox
+
+    sb = Sandbox(token=SANDBOX_TOKEN, seed_events=40, random_seed=7, deliver="off")
+    sb.start()
+    try:
+        yield sb
+    finally:
+        sb.stop()
+
+
+@pytest.fixture
+def sb_client(sandbox: Any) -> Iterator[CalendlyClient]:
+    """A client for the sandbox that backs off only a little (real sleeps, short ones)."""
+    client = CalendlyClient(
+        token=sandbox.token, base_url=sandbox.url, timeout=5.0, connect_timeout=2.0,
+        max_retries=3, max_retry_wait=2.0, backoff_base=0.01, backoff_max=0.05,
+        trust_env=False,
+    )
+    try:
+        yield client
+    finally:
+        client.close()

@@ -126,7 +126,11 @@ class TokenSet:
 
 
 def oauth_error(response: httpx.Response) -> errors.APIError:
-    """``OAuthError`` from ``{error, error_description}`` (``RateLimited`` for a 429)."""
+    """``OAuthError`` from ``{error, error_description}``.
+
+    A 429 is ``RateLimited`` and a 5xx ``ServerError``, so callers can tell "try later"
+    from "refused".
+    """
     try:
         body: Any = jsonlib.loads(response.content) if response.content else None
     except ValueError:
@@ -147,6 +151,15 @@ def oauth_error(response: httpx.Response) -> errors.APIError:
         description = str(body.get("error_description") or body.get("message") or "")
     else:
         error, description = response.reason_phrase, response.text[:200]
+    if response.status_code >= 500:  # an outage, not a refusal: callers may try later
+        return errors.ServerError(
+            response.status_code,
+            title=error,
+            message=description,
+            request_id=request_id,
+            headers=response.headers,
+            body=body,
+        )
     return errors.OAuthError(
         response.status_code,
         error,
