@@ -71,7 +71,8 @@ class SyncStats:
     invitee_events: int = 0  # events whose invitees were (or, dry run, would be) fetched
     invitees: int = 0
     invitees_written: int = 0
-    pages: int = 0
+    pages: int = 0  # pages listed
+    pages_written: int = 0  # pages whose rows (and resume point) are committed
     api_calls: int = 0
     rate_limit_waits: int = 0
     rate_limit_wait_seconds: float = 0.0
@@ -108,6 +109,13 @@ class SyncOptions:
     concurrency: int = 4
     window_given: bool = False  # the caller chose the window (a stored one is not reused)
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _PendingPage:
+    events: list[dict[str, Any]]  # the events of the page whose invitees are being fetched
+    futures: list[Future[list[dict[str, Any]]]]
+    next_token: str | None
 
 
 def invitees_signature(data: dict[str, Any]) -> str:
@@ -149,9 +157,12 @@ class SyncEngine:
         logger.info("rate limit: waiting %.1fs for the window to reset", seconds)
         self._report()
 
-    def _report(self) -> None:
+    def _count_calls(self) -> None:
         self.stats.api_calls = self.pacer.calls
         self.stats.rate_limited = self.pacer.rate_limited
+
+    def _report(self) -> None:
+        self._count_calls()
         if self._progress is not None:
             self._progress(self.stats)
 
@@ -187,7 +198,7 @@ class SyncEngine:
         state = self._state
         if state is None or self.options.dry_run:
             return
-        self._report()
+        self._count_calls()
         state.resume_token = next_token or ""
         state.counts = {**self.stats.as_dict(), "heartbeat_at": timezone.now().isoformat()}
         state.save(update_fields=["resume_token", "counts"])
@@ -321,38 +332,52 @@ class SyncEngine:
         return items
 
     def _sync_events(self, start: datetime, end: datetime, token: str | None) -> None:
+        """List the window page by page, keeping the invitee pool busy.
+
+        Pipeline (at most two pages in memory): the invitee calls of page N are queued, then
+        (while they run) page N+1 is listed and page N-1, whose invitees are in, is written.
+        """
         opts = self.options
         workers = max(1, opts.concurrency)
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="calendly-sync") as pool:
+            pending: _PendingPage | None = None
             page = self._list_events(start, end, token)
             try:
                 for _ in range(MAX_PAGES):
                     next_token = page.next_page_token
-                    items = page.items
                     self.stats.pages += 1
-                    self.stats.events += len(items)
-                    changed = self._changed_events(items)
+                    self.stats.events += len(page.items)
+                    changed = self._changed_events(page.items)
+                    self.stats.invitee_events += len(changed)
                     futures: list[Future[list[dict[str, Any]]]] = []
                     if not opts.dry_run:
                         futures = [pool.submit(self._fetch_invitees, e["uri"]) for e in changed]
-                    # Overlap: list the next page while the invitees of this one arrive.
+                    current = _PendingPage(changed, futures, next_token)
                     next_page = self._list_events(start, end, next_token) if next_token else None
-                    invitees: list[dict[str, Any]] = []
-                    for future in futures:
-                        invitees.extend(future.result())
-                    self.stats.invitee_events += len(changed)
-                    self.stats.invitees += len(invitees)
-                    if not opts.dry_run:
-                        self._write_page(changed, invitees, next_token)
-                    else:
-                        self._report()
+                    if pending is not None:
+                        self._complete(pending)
+                    pending = current
                     if next_page is None:
-                        return
+                        break
                     page = next_page
+                if pending is not None:
+                    self._complete(pending)
             except BaseException:
                 # Let running invitee calls end; do not start the queued ones.
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
+
+    def _complete(self, pending: _PendingPage) -> None:
+        """Wait for a page's invitees, then write it (or, dry run, just report)."""
+        invitees: list[dict[str, Any]] = []
+        for future in pending.futures:
+            invitees.extend(future.result())
+        self.stats.invitees += len(invitees)
+        if self.options.dry_run:
+            self._report()
+            return
+        self._write_page(pending.events, invitees, pending.next_token)
+        self._report()
 
     def _changed_events(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if not items:
@@ -381,6 +406,7 @@ class SyncEngine:
         with transaction.atomic():
             self.stats.events_written += mirror.bulk_upsert(ScheduledEvent, rows)
             self.stats.invitees_written += mirror.upsert_invitees(invitees)
+            self.stats.pages_written += 1
             self._save_progress(next_token)
 
 
