@@ -32,7 +32,7 @@ def _keys() -> tuple[str, ...]:
     keys = calendly_settings.ENCRYPTION_KEYS
     if keys:
         return tuple(keys)
-    return (derive_key(django_settings.SECRET_KEY),)
+    return (derive_key(str(django_settings.SECRET_KEY)),)
 
 
 def encrypt(plaintext: str) -> str:

@@ -9,4 +9,5 @@ urlpatterns: list = [
     path("", include("django_calendly.api.urls")),
     path("", include("django_calendly.webhooks.urls")),
     path("local/", include("django_calendly.local.urls")),
+    path("", include("django_calendly.oauth.urls")),
 ]

@@ -89,7 +89,10 @@ def disconnect(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def status(request: HttpRequest) -> HttpResponse:
-    connection = CalendlyConnection.objects.filter(user=request.user).first()
+    user = request.user
+    if not user.is_authenticated:  # login_required has ruled this out; it narrows the type
+        return JsonResponse({"connected": False}, status=401)
+    connection = CalendlyConnection.objects.filter(user=user).first()
     if connection is None:
         return JsonResponse({"connected": False})
     return JsonResponse(

@@ -8,8 +8,6 @@ meanwhile; the new access and refresh tokens are saved together in that transact
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import logging
 import secrets
 import time
@@ -35,7 +33,7 @@ STATE_MAX_AGE = 600  # Calendly's authorization codes live 10 minutes; so does o
 REFRESH_MARGIN = 120  # refresh an access token this many seconds before it expires
 
 
-class ConnectionError(NotConfigured):  # noqa: A001 - a domain error, not the builtin
+class ConnectionError(NotConfigured):
     """The OAuth flow or a refresh failed; ``code`` is stable, ``message`` is for people."""
 
     def __init__(self, code: str, message: str) -> None:
@@ -67,16 +65,14 @@ def oauth_client() -> OAuthClient:
     )
 
 
-def _challenge(verifier: str) -> str:
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
-
-
 def start_authorization(session: Any, redirect_uri: str, next_url: str = "/") -> str:
     """Remember a single-use state and PKCE verifier in the session; return the authorize URL."""
+    from ..client.oauth import generate_pkce_pair
+
+    pkce = generate_pkce_pair()
     pending = PendingAuthorization(
         state=secrets.token_urlsafe(24),
-        code_verifier=secrets.token_urlsafe(48),
+        code_verifier=pkce.verifier,
         redirect_uri=redirect_uri,
         next_url=next_url,
         created=time.time(),
@@ -87,7 +83,7 @@ def start_authorization(session: Any, redirect_uri: str, next_url: str = "/") ->
         return client.authorize_url(
             redirect_uri=redirect_uri,
             state=pending.state,
-            code_challenge=_challenge(pending.code_verifier),
+            code_challenge=pkce.challenge,
         )
     finally:
         client.close()
@@ -150,36 +146,43 @@ def fresh_access_token(connection: CalendlyConnection) -> str:
     """The connection's access token, refreshed first when it is about to expire."""
     if connection.last_error:
         raise ConnectionError(
-            "connection_broken", f"The Calendly connection needs reconnecting: {connection.last_error}"
+            "connection_broken",
+            f"The Calendly connection needs reconnecting: {connection.last_error}",
         )
     if not connection.expires_within(REFRESH_MARGIN):
         return connection.access_token
+    refused: OAuthError | None = None
     with transaction.atomic():
         locked = CalendlyConnection.objects.select_for_update().get(pk=connection.pk)
-        if not locked.expires_within(REFRESH_MARGIN):
-            # Another process refreshed while we waited for the lock: use its tokens.
+        if locked.last_error or not locked.expires_within(REFRESH_MARGIN):
+            # Another process refreshed (or failed to) while we waited for the lock.
             _copy_tokens(locked, connection)
-            return locked.access_token
+            return fresh_access_token(connection)
         client = oauth_client()
         try:
             tokens = client.refresh(locked.refresh_token)
         except OAuthError as exc:
-            # The refresh token was refused (revoked, already used): the user must reconnect.
+            # Refused (revoked, already used): the user must reconnect. Recorded in this
+            # transaction, which commits: the error is raised after it.
+            refused = exc
             locked.last_error = f"refresh refused: {exc.message}"
             locked.save(update_fields=["last_error"])
-            _copy_tokens(locked, connection)
-            raise ConnectionError("connection_broken", locked.last_error) from exc
+        else:
+            locked.access_token = tokens.access_token
+            locked.refresh_token = tokens.refresh_token
+            locked.scope = tokens.scope or locked.scope
+            locked.expires_at = _expires_at(tokens)
+            locked.refreshed_at = timezone.now()
+            locked.save(
+                update_fields=[
+                    "access_token", "refresh_token", "scope", "expires_at", "refreshed_at"
+                ]
+            )
         finally:
             client.close()
-        locked.access_token = tokens.access_token
-        locked.refresh_token = tokens.refresh_token
-        locked.scope = tokens.scope or locked.scope
-        locked.expires_at = _expires_at(tokens)
-        locked.refreshed_at = timezone.now()
-        locked.save(
-            update_fields=["access_token", "refresh_token", "scope", "expires_at", "refreshed_at"]
-        )
     _copy_tokens(locked, connection)
+    if refused is not None:
+        raise ConnectionError("connection_broken", locked.last_error) from refused
     return locked.access_token
 
 
