@@ -26,7 +26,9 @@ class Clock:
 
 def iso(dt: datetime) -> str:
     """``2020-01-02T03:04:05.678123Z``: fixed width, so strings sort like the times."""
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if dt.tzinfo is not UTC:
+        dt = dt.astimezone(UTC)
+    return dt.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def parse_iso(value: str) -> datetime:

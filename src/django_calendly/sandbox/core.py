@@ -120,6 +120,7 @@ class Sandbox:
         if self._thread is not None:
             self._thread.join(5)
         self.deliverer.wait(5)
+        self.deliverer.close()
 
     def __enter__(self) -> Sandbox:
         return self.start()

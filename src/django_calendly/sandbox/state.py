@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 import threading
-import uuid as uuidlib
 from bisect import insort
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -86,7 +85,8 @@ class Store:
     # -- ids, uris, times -------------------------------------------------------------
 
     def new_uuid(self) -> str:
-        return str(uuidlib.UUID(int=self.rng.getrandbits(128), version=4))
+        h = f"{self.rng.getrandbits(128):032x}"  # an RFC 4122 version-4 layout, seeded
+        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
 
     def uri(self, *parts: str) -> str:
         return self.base + "/" + "/".join(parts)
