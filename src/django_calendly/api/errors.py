@@ -65,6 +65,8 @@ def _flatten(errors: Any, prefix: str = "") -> list[dict[str, Any]]:
         for key, value in errors.items():
             if key == "non_field_errors":
                 name = prefix
+            elif isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+                name = f"{prefix}[{key}]"  # an item of a list field
             else:
                 name = f"{prefix}.{key}" if prefix else str(key)
             out.extend(_flatten(value, name))
