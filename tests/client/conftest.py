@@ -107,16 +107,14 @@ SANDBOX_TOKEN = "client-tests-token"
 
 
 @pytest.fixture
-def sandbox() -> Iterator[Any]:
-    """A started sandbox (real HTTP on loopback), fresh for each test."""
-    from django_calendly.sandbox import Sandbox
+def sandbox(calendly_sandbox_factory: Callable[..., Any]) -> Any:
+    """A started sandbox (real HTTP on loopback), fresh for each test; no Django involved.
 
-    sb = Sandbox(token=SANDBOX_TOKEN, seed_events=40, random_seed=7, deliver="off")
-    sb.start()
-    try:
-        yield sb
-    finally:
-        sb.stop()
+    Built with the package's own fixture plugin (``django_calendly.testing.fixtures``).
+    """
+    return calendly_sandbox_factory(
+        token=SANDBOX_TOKEN, seed_events=40, random_seed=7, deliver="off"
+    )
 
 
 @pytest.fixture

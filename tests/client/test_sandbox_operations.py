@@ -133,7 +133,9 @@ def test_scheduled_events_time_window(sandbox, sb_client):
 
 
 def test_data_compliance(sandbox, sb_client):
-    assert isinstance(sb_client.data_compliance.delete_invitee_data(["gone@example.com"]), dict)
+    invitee = next(iter(sandbox.store.invitees.values()))
+    assert isinstance(sb_client.data_compliance.delete_invitee_data([invitee["email"]]), dict)
+    assert sandbox.stats()["requests"]["POST /data_compliance/deletion/invitees"] == 1
 
 
 def test_webhooks(sandbox, sb_client):
@@ -193,6 +195,18 @@ def test_sequential_calls_use_one_tcp_connection(sandbox, sb_client):
     sb_client.scheduled_events.list(organization=sandbox.organization_uri)
     assert sandbox.stats()["connections"] == 1
     assert sandbox.stats()["total_requests"] == 21
+
+
+def test_one_client_shared_by_threads(sandbox, sb_client):
+    from concurrent.futures import ThreadPoolExecutor
+
+    sandbox.reset_stats()
+    event_uris = [e["uri"] for e in sb_client.scheduled_events.list(
+        organization=sandbox.organization_uri, count=40).items]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        fetched = list(pool.map(lambda uri: sb_client.scheduled_events.get(uri), event_uris))
+    assert [e["uri"] for e in fetched] == event_uris
+    assert 1 <= sandbox.stats()["connections"] <= 4  # pooled: at most one per thread
 
 
 def test_client_works_standalone_with_a_context_manager(sandbox):

@@ -326,15 +326,6 @@ def test_logs_name_the_call_but_never_the_token_or_query(make_client, caplog):
     assert TOKEN not in repr(client)
 
 
-def test_one_pooled_connection_object_is_reused(make_client):
-    client, rec = make_client([resource(), resource()])
-    http_before = client._http
-    client.users.me()
-    client.users.me()
-    assert client._http is http_before
-    assert rec.count == 2
-
-
 def test_raw_request_refuses_other_hosts(make_client):
     client, rec = make_client([ok({"collection": []})])
     with pytest.raises(ValueError):
