@@ -571,12 +571,13 @@ class Webhooks(ResourceGroup):
         signing_key: str | None = None,
     ) -> Resource:
         """``POST /webhook_subscriptions`` (201; 409 ``Conflict`` if the URL exists)."""
+        scoping = v.validate_webhook_scope(scope, user, group, self._base)
         body: Params = {
             "url": v.validate_url(url),
-            "events": v.validate_events(events, scope if isinstance(scope, str) else None),
+            "events": v.validate_events(events, scope),
             "organization": self._uri(organization, "organization"),
         }
-        body.update(v.validate_webhook_scope(scope, user, group, self._base))
+        body.update(scoping)
         if signing_key is not None:
             if not isinstance(signing_key, str) or not signing_key:
                 raise ValueError("signing_key must be a non-empty string.")
@@ -651,11 +652,12 @@ class Webhooks(ResourceGroup):
         group: str | None = None,
     ) -> dict[str, Any]:
         """``GET /sample_webhook_data``: a sample delivery envelope for ``event``."""
+        scoping = v.validate_webhook_scope(scope, user, group, self._base)
         params: Params = {
-            "event": v.validate_events([event], scope if isinstance(scope, str) else None)[0],
+            "event": v.validate_events([event], scope)[0],
             "organization": self._uri(organization, "organization"),
         }
-        params.update(v.validate_webhook_scope(scope, user, group, self._base))
+        params.update(scoping)
         body = self._client.request("GET", "/sample_webhook_data", params=params)
         if not isinstance(body, dict):
             raise InvalidResponse("The sample webhook data is not an object.")
