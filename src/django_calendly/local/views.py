@@ -59,7 +59,8 @@ class LocalScheduledEventListView(LocalAPIView):
         org = local_organization()
         if not org:
             return ScheduledEvent.objects.none()
-        qs = ScheduledEvent.objects.filter(organization=org)
+        # The list never shows the full JSON: do not load (and decode) it.
+        qs = ScheduledEvent.objects.filter(organization=org).defer("calendly_data")
         filters = self.query(s.ScheduledEventQuerySerializer)
         if "status" in filters:
             qs = qs.filter(status=filters["status"])
