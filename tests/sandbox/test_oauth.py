@@ -131,3 +131,20 @@ def test_oauth_errors_have_oauth_shape(sb: Sandbox, path: str) -> None:
     response = httpx.post(f"{sb.url}{path}", data={})
     assert response.status_code in (400, 401)
     assert set(response.json()) == {"error", "error_description"}
+
+
+def test_native_client_without_secret_needs_pkce(sb: Sandbox) -> None:
+    code = sb.authorize(redirect_uri=REDIRECT)
+    no_pkce = httpx.post(f"{sb.url}/oauth/token", data={
+        "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT,
+        "client_id": sb.oauth_client_id})
+    assert no_pkce.status_code == 401
+    code = sb.authorize(redirect_uri=REDIRECT, code_challenge=challenge(VERIFIER))
+    tokens = httpx.post(f"{sb.url}/oauth/token", data={
+        "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT,
+        "client_id": sb.oauth_client_id, "code_verifier": VERIFIER})
+    assert tokens.status_code == 200
+    refreshed = httpx.post(f"{sb.url}/oauth/token", data={
+        "grant_type": "refresh_token", "refresh_token": tokens.json()["refresh_token"],
+        "client_id": sb.oauth_client_id})
+    assert refreshed.status_code == 200

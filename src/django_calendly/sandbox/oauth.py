@@ -38,6 +38,7 @@ class Refresh:
     client_id: str
     user: str
     active: bool = True
+    public: bool = False  # issued to a PKCE client that did not send its secret
 
 
 def s256(verifier: str) -> str:
@@ -113,19 +114,18 @@ class OAuthServer:
 
     # -- token endpoints ----------------------------------------------------------------
 
-    def client_auth(self, form: dict[str, str], basic: tuple[str, str] | None) -> str:
+    def client_auth(self, form: dict[str, str], basic: tuple[str, str] | None) -> tuple[str, bool]:
+        """The client id, and whether the client proved its secret (a native client may not)."""
         client_id, secret = basic if basic else (form.get("client_id"), form.get("client_secret"))
         if client_id != self.client_id:
             raise OAuthProblem(401, "invalid_client", "Client authentication failed.")
-        if secret is not None and not hmac.compare_digest(secret, self.client_secret):
+        if secret and not hmac.compare_digest(secret, self.client_secret):
             raise OAuthProblem(401, "invalid_client", "Client authentication failed.")
-        if secret is None and not form.get("code_verifier"):
-            # Only a native (PKCE) client may omit its secret.
-            raise OAuthProblem(401, "invalid_client", "Client authentication failed.")
-        return client_id
+        return client_id, bool(secret)
 
     def token(self, form: dict[str, str], basic: tuple[str, str] | None) -> Json:
-        client_id = self.client_auth(form, basic)
+        client_id, confidential = self.client_auth(form, basic)
+        unauthenticated = OAuthProblem(401, "invalid_client", "Client authentication failed.")
         grant_type = form.get("grant_type")
         now = self.store.clock.time()
         if grant_type == "authorization_code":
@@ -136,6 +136,8 @@ class OAuthServer:
             if grant is None or grant.used or grant.expires_at < now:
                 raise OAuthProblem(400, "invalid_grant", "The authorization code is invalid.")
             grant.used = True
+            if not confidential and grant.challenge is None:
+                raise unauthenticated  # only a PKCE (native) client may omit its secret
             if grant.client_id != client_id:
                 raise OAuthProblem(400, "invalid_grant", "The code was issued to another client.")
             if form.get("redirect_uri") != grant.redirect_uri:
@@ -152,13 +154,15 @@ class OAuthServer:
             refresh = self.refresh_tokens.get(token)
             if refresh is None or not refresh.active or refresh.client_id != client_id:
                 raise OAuthProblem(400, "invalid_grant", "The refresh token is invalid.")
+            if not confidential and not refresh.public:
+                raise unauthenticated
             refresh.active = False
             user = refresh.user
         else:
             raise OAuthProblem(400, "unsupported_grant_type", "grant_type is not supported.")
-        return self.issue(client_id, user)
+        return self.issue(client_id, user, public=not confidential)
 
-    def issue(self, client_id: str, user: str) -> Json:
+    def issue(self, client_id: str, user: str, public: bool = False) -> Json:
         now = int(self.store.clock.time())
         access = secrets.token_urlsafe(32)
         refresh = secrets.token_urlsafe(32)
@@ -166,7 +170,7 @@ class OAuthServer:
             user=user, kind="oauth", expires_at=now + ACCESS_TTL, client_id=client_id,
             issued_at=now,
         )
-        self.refresh_tokens[refresh] = Refresh(client_id=client_id, user=user)
+        self.refresh_tokens[refresh] = Refresh(client_id=client_id, user=user, public=public)
         return {
             "access_token": access,
             "refresh_token": refresh,
