@@ -19,11 +19,13 @@ if [ -z "${CALENDLY_ACCESS_TOKEN:-}" ]; then
   export CALENDLY_ACCESS_TOKEN="demo-sandbox-token"
   export CALENDLY_BASE_URL="http://127.0.0.1:$SANDBOX_PORT"
   export CALENDLY_AUTH_BASE_URL="$CALENDLY_BASE_URL"
+  export CALENDLY_CLIENT_ID="demo-client-id" CALENDLY_CLIENT_SECRET="demo-client-secret"
   $PY -m django_calendly.sandbox --host 127.0.0.1 --port "$SANDBOX_PORT" --seed 200 \
-    --token "$CALENDLY_ACCESS_TOKEN" > .demo/sandbox.log 2>&1 &
+    --token "$CALENDLY_ACCESS_TOKEN" --client-id "$CALENDLY_CLIENT_ID" \
+    --client-secret "$CALENDLY_CLIENT_SECRET" > .demo/sandbox.log 2>&1 &
   sandbox_pid=$!
   for _ in $(seq 1 50); do
-    $PY - "$CALENDLY_BASE_URL" <<'PY' && break || sleep 0.2
+    $PY - "$CALENDLY_BASE_URL" 2>/dev/null <<'PY' && break || sleep 0.2
 import sys, urllib.request
 urllib.request.urlopen(sys.argv[1] + "/_sandbox/stats", timeout=1)
 PY
@@ -44,8 +46,14 @@ if [ -n "$sandbox_pid" ]; then
   $MANAGE calendly_webhooks ensure --url "http://127.0.0.1:$DEMO_PORT/modules/calendly/webhook/" \
     || echo "(webhook subscription not created; see the message above)"
 fi
+$MANAGE calendly_sync || echo "(the first pull sync failed; see the message above)"
 
 B="http://127.0.0.1:$DEMO_PORT/modules/calendly"
+org="$($PY -c 'import os
+from django_calendly.client import CalendlyClient
+with CalendlyClient(token=os.environ["CALENDLY_ACCESS_TOKEN"],
+                    base_url=os.environ.get("CALENDLY_BASE_URL", "https://api.calendly.com")) as c:
+    print(c.users.me()["current_organization"])' 2>/dev/null || echo ORGANIZATION_URI)"
 cat <<TXT
 
 Admin login:   admin / $password   (http://127.0.0.1:$DEMO_PORT/admin/)
@@ -53,9 +61,10 @@ API docs:      $B/docs/
 
 Try:
   curl -u admin:$password $B/user/details/me/
-  curl -u admin:$password "$B/scheduled/events/list/?organization=\$(curl -s -u admin:$password $B/user/details/me/ | $PY -c 'import json,sys; print(json.load(sys.stdin)[\"resource\"][\"current_organization\"])')&count=5"
-  $MANAGE calendly_sync                 # pull the sandbox's meetings into the local mirror
-  curl -u admin:$password $B/local/scheduled-events/
-  curl -X POST $CALENDLY_BASE_URL/_sandbox/book -H 'Content-Type: application/json' -d '{}'   # a booking -> signed webhook -> mirror
+  curl -u admin:$password "$B/scheduled/events/list/?organization=$org&count=5"
+  curl -u admin:$password "$B/local/scheduled-events/?status=active"     # the local mirror, no upstream call
+  curl -X POST ${CALENDLY_BASE_URL}/_sandbox/book -H 'Content-Type: application/json' -d '{}'
+      # a booking in the (sandbox) Calendly -> signed webhook -> mirror; see /admin/calendly/
+  Connect your own Calendly account: log in at /admin/, then open $B/oauth/connect/
 TXT
 $MANAGE runserver "127.0.0.1:$DEMO_PORT" --noreload
