@@ -124,17 +124,18 @@ class SandboxHandler(BaseHTTPRequestHandler):
         content_type: str = "application/json; charset=utf-8",
     ) -> None:
         self.send_response(status)
-        if body is not None and status != 204:
+        if body and status != 204:
             self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-        else:
-            self.send_header("Content-Length", "0")
         self.send_header("X-Request-Id", uuid.uuid4().hex)
         for name, value in (headers or {}).items():
             self.send_header(name, value)
-        self.end_headers()
-        if body is not None and status != 204:
-            self.wfile.write(body)
+        self.send_header("Content-Length", str(len(body)) if body and status != 204 else "0")
+        if body and status != 204:
+            # One sendall for headers and body instead of two (half the syscalls).
+            self._headers_buffer.append(b"\r\n" + body)  # type: ignore[attr-defined]
+            self.flush_headers()
+        else:
+            self.end_headers()
 
     def dispatch(self, method: str) -> None:
         sb = self.server.sandbox
