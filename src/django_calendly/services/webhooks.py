@@ -27,6 +27,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -243,8 +244,11 @@ def store_delivery(
         created_at = parse_time(created_raw) if isinstance(created_raw, str) else None
     except ValueError:
         created_at = None
+    # In autocommit (the receiver is non-atomic) the INSERT is one round trip and a unique
+    # violation leaves nothing to roll back; inside a transaction it needs a savepoint.
+    guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
     try:
-        with transaction.atomic():
+        with guard:
             delivery = WebhookDelivery.objects.create(
                 idempotency_key=key,
                 event=envelope["event"],
@@ -291,8 +295,14 @@ def process_delivery(delivery_id: int, *, force: bool = False) -> str:
             return delivery.status
         delivery.attempts += 1
         try:
-            with transaction.atomic():
-                _dispatch(delivery)
+            try:
+                with transaction.atomic():
+                    _dispatch(delivery)
+            except IntegrityError:
+                # A mirror row was inserted meanwhile by a writer outside our advisory
+                # locks (the pull sync): the second pass finds it and merges.
+                with transaction.atomic():
+                    _dispatch(delivery)
         except Exception as exc:
             logger.warning(
                 "Webhook delivery %s (%s) failed: %s", delivery.pk, delivery.event, exc,
@@ -369,9 +379,12 @@ def _lock(*keys: str) -> None:
         int.from_bytes(hashlib.sha256(k.encode()).digest()[:8], "big", signed=True)
         for k in keys if k
     })
+    if not ids:
+        return
+    # One round trip; PostgreSQL evaluates the select list left to right.
+    columns = ", ".join(["pg_advisory_xact_lock(%s)"] * len(ids))
     with connection.cursor() as cursor:
-        for lock_id in ids:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
+        cursor.execute(f"SELECT {columns}", ids)
 
 
 def _get_or_insert(model: type[M], fields: dict[str, Any]) -> tuple[M, bool]:
@@ -380,11 +393,9 @@ def _get_or_insert(model: type[M], fields: dict[str, Any]) -> tuple[M, bool]:
     row = manager.select_for_update().filter(uri=fields["uri"]).first()
     if row is not None:
         return row, False
-    try:
-        with transaction.atomic():
-            return manager.create(**fields), True
-    except IntegrityError:  # written meanwhile by a writer outside our locks (pull sync)
-        return manager.select_for_update().get(uri=fields["uri"]), False
+    # Under the advisory locks only a writer outside them (the pull sync) can insert the
+    # same uri meanwhile; the IntegrityError then makes process_delivery run once more.
+    return manager.create(**fields), True
 
 
 def _is_older(incoming: datetime | None, stored: datetime | None) -> bool:
@@ -418,15 +429,24 @@ def _apply_scheduled_event(ctx: _Context, data: Json) -> ScheduledEvent | None:
     return row
 
 
-def _refresh_no_show(row: Invitee) -> None:
+def _current_no_show(invitee_uri: str) -> str | None:
+    """The invitee's current no-show URI from the no-show rows ('' when unmarked), or None
+    when no no-show delivery was ever stored for it (then the payload's value stands)."""
     latest = (
-        InviteeNoShow.objects.filter(invitee=row.uri)
+        InviteeNoShow.objects.filter(invitee=invitee_uri)
         .order_by("-calendly_created_at", "-id")
         .values_list("uri", "deleted_at")
         .first()
     )
-    if latest is not None:
-        row.no_show = "" if latest[1] else latest[0]
+    if latest is None:
+        return None
+    return "" if latest[1] else latest[0]
+
+
+def _refresh_no_show(row: Invitee) -> None:
+    current = _current_no_show(row.uri)
+    if current is not None:
+        row.no_show = current
 
 
 def _apply_invitee(ctx: _Context, data: Json) -> tuple[Invitee, bool]:
@@ -441,26 +461,31 @@ def _apply_invitee(ctx: _Context, data: Json) -> tuple[Invitee, bool]:
         )
     else:
         event_id = event_row.pk if event_row is not None else None
+    no_show = _current_no_show(fields["uri"])
+    if no_show is not None:
+        fields["no_show"] = no_show
     row, created = _get_or_insert(Invitee, {**fields, "scheduled_event_id": event_id})
-    superseded = False
-    if not created:
-        reactivating = (
-            row.status == Invitee.STATUS_CANCELED and fields["status"] != Invitee.STATUS_CANCELED
-        )
-        older = _is_older(fields["calendly_updated_at"], row.calendly_updated_at)
-        superseded = reactivating or older
-        if superseded:
-            # Keep the newer data; only fill reschedule links it does not have yet.
-            fields = {k: fields[k] for k in ("old_invitee", "new_invitee") if not getattr(row, k)}
-            if fields.get("new_invitee"):
-                fields["rescheduled"] = True
-        else:
-            for link in ("old_invitee", "new_invitee"):
-                fields[link] = fields[link] or getattr(row, link)
-            fields["rescheduled"] = fields["rescheduled"] or row.rescheduled
-            fields["scheduled_event_id"] = event_id or row.scheduled_event_id
-        _apply(row, fields)
-    _refresh_no_show(row)
+    if created:
+        return row, False
+    reactivating = (
+        row.status == Invitee.STATUS_CANCELED and fields["status"] != Invitee.STATUS_CANCELED
+    )
+    superseded = reactivating or _is_older(
+        fields["calendly_updated_at"], row.calendly_updated_at
+    )
+    if superseded:
+        # Keep the newer data; only fill reschedule links it does not have yet.
+        fields = {k: fields[k] for k in ("old_invitee", "new_invitee") if not getattr(row, k)}
+        if fields.get("new_invitee"):
+            fields["rescheduled"] = True
+        if no_show is not None:
+            fields["no_show"] = no_show
+    else:
+        for link in ("old_invitee", "new_invitee"):
+            fields[link] = fields[link] or getattr(row, link)
+        fields["rescheduled"] = fields["rescheduled"] or row.rescheduled
+        fields["scheduled_event_id"] = event_id or row.scheduled_event_id
+    _apply(row, fields)
     row.save()
     return row, superseded
 
