@@ -72,3 +72,10 @@ def receiver() -> Iterator[Receiver]:
     r = Receiver()
     yield r
     r.close()
+
+
+@pytest.fixture
+def web() -> Iterator[httpx.Client]:
+    """A client without credentials (plain http only, so no CA bundle to load)."""
+    with httpx.Client(timeout=5, verify=False) as client:  # noqa: S501
+        yield client

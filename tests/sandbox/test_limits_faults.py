@@ -89,7 +89,7 @@ def test_latency_overlaps_between_threads(sb: Sandbox, api: httpx.Client) -> Non
     assert 0.2 <= elapsed < 0.8
 
 
-def test_keep_alive_and_counters(sb: Sandbox, api: httpx.Client) -> None:
+def test_keep_alive_and_counters(web: httpx.Client, sb: Sandbox, api: httpx.Client) -> None:
     sb.reset_stats()
     for _ in range(5):
         api.get("/users/me")
@@ -100,32 +100,32 @@ def test_keep_alive_and_counters(sb: Sandbox, api: httpx.Client) -> None:
     assert stats["connections"] == 1
     assert stats["requests"]["GET /users/{uuid}"] == 5
     assert stats["requests"]["GET /scheduled_events/{uuid}"] == 1
-    http_stats = httpx.get(f"{sb.url}/_sandbox/stats").json()
+    http_stats = web.get(f"{sb.url}/_sandbox/stats").json()
     assert http_stats["requests"] == stats["requests"]
-    httpx.post(f"{sb.url}/_sandbox/reset_stats")
+    web.post(f"{sb.url}/_sandbox/reset_stats")
     assert sb.stats()["requests"] == {}
 
 
-def test_http_control(sb: Sandbox, api: httpx.Client) -> None:
-    config = httpx.post(f"{sb.url}/_sandbox/configure", json={"rate_limit": 100}).json()
+def test_http_control(web: httpx.Client, sb: Sandbox, api: httpx.Client) -> None:
+    config = web.post(f"{sb.url}/_sandbox/configure", json={"rate_limit": 100}).json()
     assert config["rate_limit"] == 100 and sb.config["rate_limit"] == 100
-    assert httpx.post(f"{sb.url}/_sandbox/configure", json={"bogus": 1}).status_code == 400
-    invitee = httpx.post(f"{sb.url}/_sandbox/book", json={"email": "a@example.com"}).json()
+    assert web.post(f"{sb.url}/_sandbox/configure", json={"bogus": 1}).status_code == 400
+    invitee = web.post(f"{sb.url}/_sandbox/book", json={"email": "a@example.com"}).json()
     assert invitee["email"] == "a@example.com"
-    moved = httpx.post(f"{sb.url}/_sandbox/reschedule", json={"invitee": invitee["uri"]}).json()
+    moved = web.post(f"{sb.url}/_sandbox/reschedule", json={"invitee": invitee["uri"]}).json()
     assert moved["old"]["new_invitee"] == moved["new"]["uri"]
-    no_show = httpx.post(f"{sb.url}/_sandbox/no_show",
+    no_show = web.post(f"{sb.url}/_sandbox/no_show",
                          json={"invitee": moved["new"]["uri"]}).json()
     assert no_show["invitee"] == moved["new"]["uri"]
-    assert httpx.post(f"{sb.url}/_sandbox/no_show",
+    assert web.post(f"{sb.url}/_sandbox/no_show",
                       json={"no_show": no_show["uri"]}).status_code == 200
-    canceled = httpx.post(f"{sb.url}/_sandbox/cancel", json={"invitee": moved["new"]["uri"]})
+    canceled = web.post(f"{sb.url}/_sandbox/cancel", json={"invitee": moved["new"]["uri"]})
     assert canceled.json()["status"] == "canceled"
-    assert httpx.post(f"{sb.url}/_sandbox/cancel", json={}).status_code == 400
-    assert httpx.post(f"{sb.url}/_sandbox/cancel",
+    assert web.post(f"{sb.url}/_sandbox/cancel", json={}).status_code == 400
+    assert web.post(f"{sb.url}/_sandbox/cancel",
                       json={"invitee": f"{sb.url}/x/y"}).status_code == 404
-    token = httpx.post(f"{sb.url}/_sandbox/tokens", json={"role": "admin"}).json()
-    me = httpx.get(f"{sb.url}/users/me", headers={"Authorization": f"Bearer {token['token']}"})
+    token = web.post(f"{sb.url}/_sandbox/tokens", json={"role": "admin"}).json()
+    me = web.get(f"{sb.url}/users/me", headers={"Authorization": f"Bearer {token['token']}"})
     assert me.json()["resource"]["uri"] == token["user"]
-    info = httpx.get(f"{sb.url}/_sandbox/info").json()
+    info = web.get(f"{sb.url}/_sandbox/info").json()
     assert info["token"] == sb.token and info["organization"] == sb.organization_uri

@@ -29,9 +29,9 @@ def test_unknown_uuid_is_404(api: httpx.Client) -> None:
     assert response.json()["title"] == "Resource Not Found"
 
 
-def test_missing_or_bad_token_is_401(sb: Sandbox) -> None:
+def test_missing_or_bad_token_is_401(web: httpx.Client, sb: Sandbox) -> None:
     for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic x"}):
-        response = httpx.get(f"{sb.url}/users/me", headers=headers)
+        response = web.get(f"{sb.url}/users/me", headers=headers)
         assert response.status_code == 401
         assert response.json() == {
             "title": "Unauthenticated", "message": "The access token is invalid"

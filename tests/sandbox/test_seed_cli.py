@@ -60,7 +60,7 @@ def test_ten_thousand_events_seed_and_list_fast() -> None:
             assert time.perf_counter() - began < 10
 
 
-def test_cli_prints_credentials_and_serves() -> None:
+def test_cli_prints_credentials_and_serves(web: httpx.Client) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "django_calendly.sandbox", "--port", "0", "--seed", "5",
@@ -73,7 +73,7 @@ def test_cli_prints_credentials_and_serves() -> None:
         url = next(line.split()[-1] for line in lines if line.strip().startswith("URL:"))
         assert any("cli-token" in line for line in lines)
         assert any("OAuth client secret" in line for line in lines)
-        me = httpx.get(f"{url}/users/me", headers={"Authorization": "Bearer cli-token"})
+        me = web.get(f"{url}/users/me", headers={"Authorization": "Bearer cli-token"})
         assert me.status_code == 200
     finally:
         proc.terminate()

@@ -39,6 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         oauth_client_id=args.client_id, oauth_client_secret=args.client_secret,
         default_signing_key=args.signing_key,
     )
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())  # before printing: tests wait on it
     sandbox.start(args.host, args.port)
     info = sandbox.info()
     print("Calendly sandbox running (Ctrl-C to stop)")
@@ -51,8 +53,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  {label + ':':<21}{info[key]}")
     print(f"  Seeded {args.seed} events in {sandbox.seed_seconds:.2f} s", flush=True)
 
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         while not stop.wait(0.5):
             pass
