@@ -161,3 +161,20 @@ def test_invitees_list_and_get(sb: Sandbox, api: httpx.Client) -> None:
     got = api.get(f"/scheduled_events/{event_uuid}/invitees/{invitee['uri'].rsplit('/', 1)[1]}")
     assert got.json()["resource"] == invitee
     assert api.get(f"/scheduled_events/{event_uuid}/invitees/nope").status_code == 404
+
+
+@pytest.mark.parametrize("sort", ["start_time:asc", "start_time:desc"])
+def test_previous_pages_mirror_next_pages(sb: Sandbox, api: httpx.Client, sort: str) -> None:
+    params = {"organization": sb.organization_uri, "count": 6, "sort": sort, "status": "active"}
+    pages = [api.get("/scheduled_events", params=params).json()]
+    while pages[-1]["pagination"]["next_page"] and len(pages) < 50:
+        pages.append(api.get(pages[-1]["pagination"]["next_page"]).json())
+    assert len(pages) > 3
+    flat = [e for p in pages for e in p["collection"]]
+    assert all(e["status"] == "active" for e in flat)
+    assert [e["start_time"] for e in flat] == sorted(
+        (e["start_time"] for e in flat), reverse=sort.endswith("desc"))
+    for i in range(len(pages) - 1, 0, -1):
+        back = api.get(pages[i]["pagination"]["previous_page"]).json()
+        assert back["collection"] == pages[i - 1]["collection"]
+    assert pages[0]["pagination"]["previous_page"] is None
