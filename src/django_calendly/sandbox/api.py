@@ -163,7 +163,13 @@ def list_small(
     """Paginate a small collection: sort it (with uri as tie-break) and walk a page."""
     count = parse_count(call.params.get("count"))
     field_name, descending = parse_sort(call.params.get("sort"), sort_fields, default_sort)
-    by_key = {(str(item.get(field_name) or ""), item["uri"]): item for item in items}
+    def sort_value(item: Json) -> Any:
+        value = item.get(field_name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return value  # numbers compare as numbers (position 10 after 9)
+        return str(value or "")
+
+    by_key = {(sort_value(item), item["uri"]): item for item in items}
     index = sorted(by_key)
     entries, next_token, prev_token = paginate(
         index, count, call.param("page_token"), descending=descending
