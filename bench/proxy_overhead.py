@@ -1,0 +1,210 @@
+"""What our REST endpoint adds on top of a direct Calendly client call, and how many upstream
+connections it opens.
+
+One run: a sandbox in a subprocess; the demo project migrated into a temporary SQLite file
+with one user; gunicorn (2 sync workers) serving it against the sandbox. Then the median and
+p95 latency of ``GET /modules/calendly/scheduled/events/<uuid>/`` through gunicorn (HTTP
+Basic), and of the same call made directly with ``CalendlyClient``; and the TCP connections
+the sandbox accepted during the proxied calls (each worker should reuse one pooled client).
+
+    .venv/bin/python bench/proxy_overhead.py [--calls 500] [--workers 2]
+
+HTTP Basic verifies the password on every request; with Django's default PBKDF2 hasher that
+alone costs hundreds of milliseconds, which measures the hasher, not the proxy. The run
+therefore uses a settings module (written to the temporary directory) that is the demo's
+with a fast hasher; ``--default-hasher`` keeps the demo's hasher.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+TOKEN = "bench-proxy-token"
+USER, PASSWORD = "bench", "bench-password"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until(check: Any, what: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except Exception as exc:  # not up yet
+            last = exc
+        time.sleep(0.1)
+    raise SystemExit(f"{what} did not come up in {timeout:.0f} s ({last})")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def stop(process: subprocess.Popen[bytes] | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--calls", type=int, default=500)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=50, help="events the sandbox seeds")
+    parser.add_argument("--default-hasher", action="store_true",
+                        help="keep the demo's PBKDF2 password hasher")
+    args = parser.parse_args()
+
+    from django_calendly.client import CalendlyClient
+
+    tmp = Path(tempfile.mkdtemp(prefix="calendly-bench-"))
+    sandbox_port, web_port = free_port(), free_port()
+    sandbox_url = f"http://127.0.0.1:{sandbox_port}"
+    web_url = f"http://127.0.0.1:{web_port}"
+    settings_module = "demo.settings"
+    if not args.default_hasher:
+        (tmp / "bench_settings.py").write_text(
+            "from demo.settings import *  # noqa: F403\n"
+            'PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]\n'
+        )
+        settings_module = "bench_settings"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(tmp), str(ROOT / "example"), str(ROOT / "src")]),
+        "DJANGO_SETTINGS_MODULE": settings_module,
+        "DJANGO_DEBUG": "0",
+        "DEMO_SQLITE_PATH": str(tmp / "db.sqlite3"),
+        "CALENDLY_BASE_URL": sandbox_url,
+        "CALENDLY_ACCESS_TOKEN": TOKEN,
+    }
+    env.pop("DATABASE_URL", None)
+    sandbox = gunicorn = None
+    try:
+        sandbox = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "django_calendly.sandbox", "--port", str(sandbox_port),
+             "--token", TOKEN, "--seed", str(args.seed)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        # Idle connections kept for the whole run, so stats calls open none of their own.
+        control = httpx.Client(
+            base_url=sandbox_url, timeout=10, limits=httpx.Limits(keepalive_expiry=600)
+        )
+        wait_until(lambda: control.get("/_sandbox/info").status_code == 200, "the sandbox")
+
+        manage = [sys.executable, str(ROOT / "example" / "manage.py")]
+        subprocess.run([*manage, "migrate", "-v", "0"], env=env, check=True)  # noqa: S603
+        subprocess.run(  # noqa: S603
+            [*manage, "shell", "-c",
+             "from django.contrib.auth.models import User; "
+             f"User.objects.create_user({USER!r}, password={PASSWORD!r})"],
+            env=env, check=True,
+        )
+        gunicorn = subprocess.Popen(  # noqa: S603
+            [str(VENV_BIN / "gunicorn"), "demo.wsgi", "-w", str(args.workers),
+             "--chdir", str(ROOT / "example"), "-b", f"127.0.0.1:{web_port}",
+             "--log-level", "warning"],
+            env=env,
+        )
+
+        def web_up() -> bool:
+            with socket.create_connection(("127.0.0.1", web_port), timeout=1):
+                return True
+
+        wait_until(web_up, "gunicorn")
+
+        path_template = "/modules/calendly/scheduled/events/{}/"
+        auth = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+        direct_ms: list[float] = []
+        proxied_ms: list[float] = []
+        floor_ms: list[float] = []  # same endpoint, refused before any upstream call
+        with (
+            CalendlyClient(token=TOKEN, base_url=sandbox_url, max_retries=0) as direct,
+            httpx.Client(base_url=web_url, timeout=30, headers={"Authorization": auth}) as web,
+        ):
+            org = direct.users.me()["current_organization"]
+            event = direct.scheduled_events.list(organization=org, count=1).items[0]
+            uuid = event["uri"].rsplit("/", 1)[-1]
+            path = path_template.format(uuid)
+            for _ in range(20):
+                direct.scheduled_events.get(uuid)
+            # Connections are counted from here: the control client's and the direct
+            # client's connections are already open, and no proxied call has been made.
+            control.post("/_sandbox/reset_stats").raise_for_status()
+            # Interleaved, so that the load of the machine weighs on both series alike.
+            for _ in range(args.calls):
+                began = time.perf_counter()
+                direct.scheduled_events.get(uuid)
+                direct_ms.append((time.perf_counter() - began) * 1000)
+                began = time.perf_counter()
+                response = web.get(path)
+                proxied_ms.append((time.perf_counter() - began) * 1000)
+                if response.status_code != 200 or response.json() != {"resource": event}:
+                    raise SystemExit(
+                        f"unexpected answer {response.status_code}: {response.text[:300]}"
+                    )
+                # Authenticated, but a bad uuid: 400 before any upstream call. What gunicorn,
+                # Django, the host's middleware and authentication cost without Calendly.
+                began = time.perf_counter()
+                refused = web.get(path_template.format("bad$uuid"))
+                floor_ms.append((time.perf_counter() - began) * 1000)
+                if refused.status_code != 400:
+                    raise SystemExit(f"expected a 400, got {refused.status_code}")
+        stats = control.get("/_sandbox/stats").json()
+        control.close()
+    finally:
+        stop(gunicorn)
+        stop(sandbox)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    direct_median = statistics.median(direct_ms)
+    proxied_median = statistics.median(proxied_ms)
+    added = proxied_median - direct_median
+    upstream_calls = stats["requests"].get("GET /scheduled_events/{uuid}", 0) - args.calls
+    print(f"calls: {args.calls} each; gunicorn sync workers: {args.workers}; "
+          f"hasher: {'demo default (PBKDF2)' if args.default_hasher else 'MD5 (bench)'}")
+    print(f"direct CalendlyClient   median {direct_median:7.2f} ms   "
+          f"p95 {percentile(direct_ms, 0.95):7.2f} ms")
+    print(f"through gunicorn        median {proxied_median:7.2f} ms   "
+          f"p95 {percentile(proxied_ms, 0.95):7.2f} ms")
+    print(f"added by the endpoint   median {added:7.2f} ms   (target <= 3 ms)")
+    print(f"  of which a request refused before the upstream call (gunicorn, Django, "
+          f"middleware, Basic auth) costs median {statistics.median(floor_ms):.2f} ms")
+    print(f"upstream calls during the proxied run: {upstream_calls}")
+    print(f"upstream TCP connections accepted during the proxied run: {stats['connections']} "
+          f"(target <= {args.workers})")
+    ok = added <= 3.0 and stats["connections"] <= args.workers
+    print("PASS" if ok else "MISS")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
