@@ -219,3 +219,42 @@ def test_user_scope(sandbox, client, window):
     assert stats.events == len(own) > 0
     assert set(ScheduledEvent.objects.values_list("owner", flat=True)) == {sandbox.user_uri}
     assert SyncState.objects.get().scope == "user"
+
+
+def test_sync_task_runs_the_sync_and_reports(sandbox, window):
+    from django_calendly.sync.tasks import sync_scope_task
+
+    result = sync_scope_task.enqueue(
+        organization=sandbox.organization_uri,
+        since=window[0].isoformat(),
+        until=window[1].isoformat(),
+    )
+    assert result.return_value["events"] == 250
+    assert result.return_value["rows_written"] > 250
+    assert ScheduledEvent.objects.count() == 250
+
+
+def test_sync_task_skips_a_scope_already_running(sandbox):
+    from django_calendly.sync.tasks import sync_scope_task
+
+    SyncState.objects.create(
+        scope="organization",
+        scope_uri=sandbox.organization_uri,
+        status=SyncState.Status.RUNNING,
+        last_started_at=timezone.now(),
+    )
+    result = sync_scope_task.enqueue(organization=sandbox.organization_uri)
+    assert "already running" in result.return_value["skipped"]
+
+
+def test_an_event_with_more_than_100_invitees_is_fetched_in_full(sandbox, client, window):
+    store = sandbox.store
+    event = next(e for e in store.events.values() if e["status"] == "active")
+    uuid = event["uri"].rsplit("/", 1)[1]
+    existing = len(store.invitees_by_event[uuid])
+    for k in range(120):
+        store.create_invitee(event, f"crowd{k}@example.com", "Crowd", str(k), store.now())
+    run(client, window)
+    total = existing + 120
+    assert Invitee.objects.filter(event=event["uri"]).count() == total
+    assert invitee_calls(sandbox) == 250 + 1  # one more page for the crowded event
