@@ -1,6 +1,7 @@
 """Webhook ingest benchmark: the example project under gunicorn (2 workers) on PostgreSQL.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/webhook_ingest.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+        .venv/bin/python bench/webhook_ingest.py [--deliveries 5000 --clients 8 --rounds 10]
 
 Creates a database ``calendly_bench`` on that server (dropped at the end), creates the
 tables, starts gunicorn with the bench-only baseline view (``DEMO_BENCH_BASELINE=1``), then
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import threading
@@ -34,8 +34,9 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from django_calendly.client.signatures import sign  # noqa: E402
 from tests.webhooks.scenario import build  # noqa: E402
+
+from django_calendly.client.signatures import sign  # noqa: E402
 
 KEY = "bench-signing-key"
 DB_NAME = "calendly_bench"
@@ -79,6 +80,13 @@ class Result:
     def pct(self, q: float) -> float:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+    def merge(self, other: Result) -> None:
+        self.sent += other.sent
+        self.seconds += other.seconds
+        self.latencies.extend(other.latencies)
+        for code, n in other.statuses.items():
+            self.statuses[code] = self.statuses.get(code, 0) + n
 
     def line(self) -> str:
         return (
@@ -156,7 +164,7 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
 
 def run_mode(
     mode: str, base_env: dict[str, str], url: str, port: int, n: int, clients: int,
-    workers: int,
+    workers: int, rounds: int,
 ) -> tuple[Result, Result, str]:
     env = dict(base_env)
     if mode == "db":
@@ -178,10 +186,18 @@ def run_mode(
         send_all(f"http://127.0.0.1:{port}{WEBHOOK}", warm, clients, "warm-up")
         before_deliveries += len(warm)
         before_baseline += len(warm)
-        baseline = send_all(f"http://127.0.0.1:{port}{BASELINE}", bodies, clients,
-                            f"baseline insert ({mode})")
-        ingest = send_all(f"http://127.0.0.1:{port}{WEBHOOK}", bodies, clients,
-                          f"webhook receiver ({mode})")
+        # Interleaved rounds (the first target alternates), so both see the same machine
+        # load: this box is shared, and a load change between two long phases would
+        # decide the comparison.
+        baseline = Result(f"baseline insert ({mode})", 0, 0.0, [], {})
+        ingest = Result(f"webhook receiver ({mode})", 0, 0.0, [], {})
+        step = -(-len(bodies) // rounds)
+        for r in range(rounds):
+            chunk = bodies[r * step:(r + 1) * step]
+            pair = [(BASELINE, baseline), (WEBHOOK, ingest)]
+            for path, total in pair if r % 2 == 0 else reversed(pair):
+                part = send_all(f"http://127.0.0.1:{port}{path}", chunk, clients, total.name)
+                total.merge(part)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -207,6 +223,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--modes", default="immediate,db")
+    parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
 
     server_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -230,10 +247,12 @@ def main() -> None:
             [sys.executable, "-c", SETUP], env=env, check=True, cwd=ROOT / "example"
         )
         print(f"{args.deliveries} signed deliveries, {args.clients} concurrent clients, "
-              f"gunicorn -w {args.workers}, PostgreSQL {DB_NAME}")
+              f"gunicorn -w {args.workers}, PostgreSQL {DB_NAME}, {args.rounds} interleaved "
+              f"rounds; load average {os.getloadavg()[0]:.1f}")
         for mode in args.modes.split(","):
             baseline, ingest, rows = run_mode(
-                mode, env, url, args.port, args.deliveries, args.clients, args.workers
+                mode, env, url, args.port, args.deliveries, args.clients, args.workers,
+                args.rounds,
             )
             print(baseline.line())
             print(ingest.line())
