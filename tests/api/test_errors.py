@@ -248,3 +248,28 @@ def test_wrong_method_and_bad_json_keep_the_shape(sb: Any, world: Any, api: APIC
     )
     assert_error(response, 400, "invalid_input")
     assert upstream_calls(sb) == 0
+
+
+@pytest.mark.django_db
+def test_a_connected_user_acts_with_their_own_calendly_account(
+    sb: Any, world: Any, member: Any, member_api: APIClient
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from django_calendly.models import CalendlyConnection
+
+    token, user_uri = sb.add_token(role="user")
+    connection = CalendlyConnection.objects.create(
+        user=member, owner=user_uri, organization=sb.organization_uri, access_token=token,
+        refresh_token="unused", expires_at=timezone.now() + timedelta(hours=2),
+    )
+    me = member_api.get("/modules/calendly/user/details/me/")
+    assert me.status_code == 200
+    assert me.json()["resource"]["uri"] == user_uri != sb.user_uri
+    connection.last_error = "refresh refused: invalid_grant"
+    connection.save()
+    body = assert_error(member_api.get("/modules/calendly/user/details/me/"), 503,
+                        "connection_broken")
+    assert "reconnect" in body["message"]

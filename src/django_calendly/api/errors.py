@@ -20,7 +20,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from ..client import errors as calendly_errors
-from ..services.clients import NotConfigured
+from ..services.errors import NotConfigured
 
 logger = logging.getLogger("django_calendly.api")
 
@@ -209,8 +209,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             )
         return response
     if isinstance(exc, NotConfigured):
+        # No token, or the user's OAuth connection needs reconnecting (``connection_broken``).
         return error_response(
-            status.HTTP_503_SERVICE_UNAVAILABLE, "not_configured", "Not configured", str(exc)
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            str(getattr(exc, "code", "") or "not_configured"),
+            "Calendly is not configured for this request",
+            str(getattr(exc, "message", "") or exc),
         )
     if isinstance(exc, ValueError):
         # The client's own validators; ours run first, so this is a safety net.

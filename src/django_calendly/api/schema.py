@@ -23,7 +23,8 @@ _ERRORS = {
     429: "Calendly's rate limit, after retries (`rate_limited`, with `Retry-After`).",
     502: "Calendly failed or rejected this server's token (`upstream_error`, "
     "`upstream_unauthorized`, `upstream_unreachable`, `upstream_invalid_response`).",
-    503: "No Calendly credentials configured (`not_configured`).",
+    503: "No Calendly credentials (`not_configured`), or the user's Calendly connection "
+    "must be reconnected (`connection_broken`).",
     504: "Calendly did not answer in time (`upstream_timeout`).",
 }
 
