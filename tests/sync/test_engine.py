@@ -258,3 +258,18 @@ def test_an_event_with_more_than_100_invitees_is_fetched_in_full(sandbox, client
     total = existing + 120
     assert Invitee.objects.filter(event=event["uri"]).count() == total
     assert invitee_calls(sandbox) == 250 + 1  # one more page for the crowded event
+
+
+def test_a_refused_resume_token_lists_the_window_again(sandbox, client, window):
+    run(client, window)
+    state = SyncState.objects.get()
+    state.status = SyncState.Status.FAILED
+    state.resume_token = "not-a-token"
+    state.save()
+    sandbox.reset_stats()
+    stats = run(client, window)
+    assert not stats.resumed
+    assert stats.events == 250
+    assert invitee_calls(sandbox) == 0
+    state.refresh_from_db()
+    assert state.status == SyncState.Status.SUCCEEDED

@@ -250,16 +250,7 @@ class SyncEngine:
             self.stats.stage = "event types"
             self._sync_event_types()
             self.stats.stage = "scheduled events"
-            try:
-                self._sync_events(start, end, resume_token)
-            except (BadRequest, NotFound) as exc:
-                if resume_token is None:
-                    raise
-                # The stored page token is no longer accepted: list the window again (the
-                # pages already done cost one list call each and no invitee call).
-                logger.warning("resume token refused (%s); listing the window again", exc)
-                self.stats.resumed = False
-                self._sync_events(start, end, None)
+            self._sync_events(start, end, resume_token)
         except BaseException as exc:
             self.stats.elapsed = time.monotonic() - started
             message = _describe(exc)
@@ -322,9 +313,15 @@ class SyncEngine:
         items: list[dict[str, Any]] = []
         token: str | None = None
         for _ in range(MAX_PAGES):
-            page = self.pacer.call(
-                self.client.invitees.list, uuid, count=PAGE_SIZE, page_token=token
-            )
+            try:
+                page = self.pacer.call(
+                    self.client.invitees.list, uuid, count=PAGE_SIZE, page_token=token
+                )
+            except NotFound:
+                # The event went away between the listing and this call (a data-compliance
+                # deletion): nothing to mirror, and no reason to stop the sync.
+                logger.info("scheduled event %s is gone; skipping its invitees", uuid)
+                return items
             items.extend(page.items)
             token = page.next_page_token
             if not token:
@@ -341,7 +338,16 @@ class SyncEngine:
         workers = max(1, opts.concurrency)
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="calendly-sync") as pool:
             pending: _PendingPage | None = None
-            page = self._list_events(start, end, token)
+            try:
+                page = self._list_events(start, end, token)
+            except (BadRequest, NotFound) as exc:
+                if token is None:
+                    raise
+                # The stored page token is no longer accepted: list the window again (the
+                # pages already done cost one list call each and no invitee call).
+                logger.warning("resume token refused (%s); listing the window again", exc)
+                self.stats.resumed = False
+                page = self._list_events(start, end, None)
             try:
                 for _ in range(MAX_PAGES):
                     next_token = page.next_page_token
