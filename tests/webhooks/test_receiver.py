@@ -265,3 +265,18 @@ def test_signed_delivery_helper_matches_a_hand_computed_signature() -> None:
     body, headers = signed_delivery("invitee.created", {"uri": "x"}, "k", timestamp=1700000000)
     assert headers["Calendly-Webhook-Signature"] == hand_signature(body, "k", 1700000000)
     assert json.loads(body)["event"] == "invitee.created"
+
+
+def test_utf16_json_is_refused_not_a_500(client: Any) -> None:
+    body = json.dumps({"event": "invitee.created", "payload": {}}).encode("utf-16")
+    response = post(client, body, hand_signature(body, KEY, int(time.time())))
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_json")
+
+
+def test_payloads_without_uri_do_not_share_a_key(client: Any) -> None:
+    created_at = "2026-01-01T10:00:00.000000Z"
+    for n in range(2):
+        response = post_delivery(client, "contact.created", {"contact": {"n": n}}, KEY,
+                                 created_at=created_at)
+        assert response.status_code == 202
+    assert WebhookDelivery.objects.count() == 2

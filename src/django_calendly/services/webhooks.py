@@ -191,7 +191,7 @@ class InvalidDelivery(ValueError):
 def parse_envelope(body: bytes) -> dict[str, Any]:
     """The delivery envelope ``{event, created_at, created_by, payload}`` as a dict."""
     try:
-        envelope = json.loads(body)
+        envelope = json.loads(body.decode("utf-8"))  # Calendly sends UTF-8; stored as text
     except (UnicodeDecodeError, ValueError):
         raise InvalidDelivery("invalid_json", "The body is not valid JSON.") from None
     if not isinstance(envelope, dict):
@@ -207,6 +207,16 @@ def parse_envelope(body: bytes) -> dict[str, Any]:
 def _resource_uri(payload: Json) -> str:
     uri = payload.get("uri")
     return uri if isinstance(uri, str) else ""
+
+
+def _resource_identity(payload: Json) -> str:
+    """The resource URI, or for payloads without one (``contact.*``, ``meeting_recap.*``)
+    a digest of the payload, so two such events never share an idempotency key."""
+    uri = _resource_uri(payload)
+    if uri:
+        return uri
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def idempotency_key(event: str, created_at: Any, resource_uri: str) -> str:
@@ -238,7 +248,7 @@ def store_delivery(
     payload = envelope["payload"]
     uri = _resource_uri(payload)
     created_raw = envelope.get("created_at")
-    key = idempotency_key(envelope["event"], created_raw, uri)
+    key = idempotency_key(envelope["event"], created_raw, _resource_identity(payload))
     kept = {name: headers[name] for name in KEPT_HEADERS if headers and name in headers}
     try:
         created_at = parse_time(created_raw) if isinstance(created_raw, str) else None
