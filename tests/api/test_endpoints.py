@@ -6,7 +6,7 @@ counters at zero (nothing invalid reaches Calendly).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -571,3 +571,16 @@ def test_webhook_list_validation(
 ) -> None:
     query = {k: {"ORG": world.org_uri, "USER": world.user_uri}.get(v, v) for k, v in query.items()}
     assert_invalid(sb, api.get(BASE + "webhook/subscriptions/list/", query), parameter)
+
+
+def test_unencoded_plus_in_an_offset_is_understood(sb: Any, world: Any, api: APIClient) -> None:
+    start = (datetime.now(UTC) + timedelta(hours=3)).astimezone(
+        timezone(timedelta(hours=2))
+    ).replace(microsecond=0)
+    end = start + timedelta(days=2)
+    # What a client that forgot to encode "+02:00" sends: the "+" is read as a space.
+    response = api.get(
+        BASE + "user/busy-times/?user=" + world.user_uri
+        + "&start_time=" + start.isoformat() + "&end_time=" + end.isoformat()
+    )
+    assert response.status_code == 200, response.content

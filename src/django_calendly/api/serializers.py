@@ -8,6 +8,7 @@ OpenAPI schema its types and enums.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -51,6 +52,9 @@ class UriField(serializers.CharField):
         return _checked(lambda: v.validate_uri(value, self.kind, calendly_settings.BASE_URL))
 
 
+_LOST_PLUS = re.compile(r"(?<=\d) (\d{2}:?\d{2})$")
+
+
 @extend_schema_field(OpenApiTypes.DATETIME)
 class AwareDateTimeField(serializers.Field):
     """ISO-8601 date-time with a zone; the value is an aware ``datetime`` in UTC."""
@@ -59,6 +63,8 @@ class AwareDateTimeField(serializers.Field):
         if not isinstance(data, str) or len(data) > 64:
             raise serializers.ValidationError("Expected an ISO-8601 date-time string.")
         name = self.field_name or "time"
+        # An unencoded "+01:00" in a query string arrives as " 01:00": take it back.
+        data = _LOST_PLUS.sub(r"+\1", data)
         return _checked(lambda: v.parse_datetime(data, name)).astimezone(UTC)
 
     def to_representation(self, value: datetime) -> str:
