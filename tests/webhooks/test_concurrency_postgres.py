@@ -73,3 +73,38 @@ def test_concurrent_duplicates_out_of_order(live_server: Any, recorder: Any) -> 
     events = dict(ScheduledEvent.objects.values_list("uri", "status"))
     assert events == scenario.event_status
     assert all(r.scheduled_event_id for r in rows.values())
+
+
+def test_two_workers_never_process_one_delivery_twice(recorder: Any) -> None:
+    import json
+    from unittest import mock
+
+    from django.db import connection
+
+    from django_calendly.services.webhooks import process_delivery, store_delivery
+
+    from . import payloads
+
+    envelope = {"event": "invitee.created", "created_at": "2026-01-01T10:00:00.000000Z",
+                "created_by": payloads.HOST, "payload": payloads.invitee("EV1", "INV1")}
+    with mock.patch("django_calendly.services.webhooks._enqueue"):
+        stored = store_delivery(envelope, json.dumps(envelope).encode())
+    assert stored.id is not None
+    barrier = threading.Barrier(4)
+    results: list[str] = []
+
+    def work() -> None:
+        barrier.wait()
+        try:
+            results.append(process_delivery(stored.id))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert results == ["succeeded"] * 4
+    assert WebhookDelivery.objects.get().attempts == 1
+    assert len(recorder.of("invitee_created")) == 1
