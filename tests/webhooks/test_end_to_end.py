@@ -147,3 +147,16 @@ def test_replay_command(client: Any, settings: Any) -> None:
     assert WebhookDelivery.objects.get().status == "succeeded"
     with pytest.raises(CommandError):
         call_command("calendly_webhooks", "replay")
+
+
+def test_user_scope_subscription_delivers(
+    live_server: Any, calendly_sandbox: Any, recorder: Any
+) -> None:
+    url = f"{live_server.url}/modules/calendly/webhook-url/"
+    assert "Created" in ensure(url, "--scope", "user")
+    [remote] = remote_to(url)
+    assert remote["scope"] == "user" and remote["user"] == calendly_sandbox.user_uri
+    assert "Kept" in ensure(url, "--scope", "user")
+    booked = calendly_sandbox.book()
+    assert Invitee.objects.get(uri=booked["uri"]).status == "active"
+    assert len(recorder.of("invitee_created")) == 1
