@@ -252,9 +252,12 @@ def test_wrong_method_and_bad_json_keep_the_shape(sb: Any, world: Any, api: APIC
 
 @pytest.mark.django_db
 def test_a_connected_user_acts_with_their_own_calendly_account(
-    sb: Any, world: Any, member: Any, member_api: APIClient
+    sb: Any, world: Any, member: Any, member_api: APIClient, settings: Any
 ) -> None:
     from datetime import timedelta
+
+    settings.CALENDLY_CLIENT_ID = sb.oauth_client_id  # connections are used when OAuth is set up
+    settings.CALENDLY_CLIENT_SECRET = sb.oauth_client_secret
 
     from django.utils import timezone
 
