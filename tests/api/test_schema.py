@@ -106,8 +106,13 @@ def test_parameters_and_bodies_are_described(schema: dict) -> None:
 
 
 @pytest.mark.django_db
-def test_schema_and_docs_are_served() -> None:
+def test_schema_and_docs_are_served_to_logged_in_users_only() -> None:
+    from django.contrib.auth import get_user_model
+
     client = APIClient()
+    assert client.get("/modules/calendly/schema/").status_code in (401, 403)
+    assert client.get("/modules/calendly/docs/").status_code in (401, 403)
+    client.force_authenticate(get_user_model().objects.create_user("reader"))
     response = client.get("/modules/calendly/schema/", {"format": "json"})
     assert response.status_code == 200
     served = response.json()

@@ -14,18 +14,25 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
 from .errors import exception_handler
+from .permissions import permission_classes_for
 
 
-class SchemaView(SpectacularAPIView):
+class _ReadProtected:
+    """The schema and its docs page need the same login as the read endpoints."""
+
+    def get_permissions(self) -> list[Any]:
+        return [cls() for cls in permission_classes_for("read")]
+
     def get_exception_handler(self) -> Any:
         return exception_handler
 
 
-class SwaggerView(SpectacularSwaggerView):
+class SchemaView(_ReadProtected, SpectacularAPIView):
+    pass
+
+
+class SwaggerView(_ReadProtected, SpectacularSwaggerView):
     url_name = "calendly:schema"
-
-    def get_exception_handler(self) -> Any:
-        return exception_handler
 
 
 def _route(route: str, view: Any, name: str) -> list[URLPattern]:
