@@ -1,5 +1,6 @@
 """Admin: the webhook delivery log (with a working replay), the subscriptions this app
-created (never showing their signing keys) and read-only views of the local mirror."""
+created (never showing their signing keys), read-only views of the local mirror, and the
+users' Calendly connections (never showing their tokens)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from .models import (
+    CalendlyConnection,
     EventType,
     Invitee,
     InviteeNoShow,
@@ -144,3 +146,23 @@ class InviteeNoShowAdmin(MirrorAdmin):
 class RoutingFormSubmissionAdmin(MirrorAdmin):
     list_display = ("uri", "routing_form", "calendly_created_at")
     search_fields = ("uri", "routing_form")
+
+
+@admin.register(CalendlyConnection)
+class CalendlyConnectionAdmin(ReadOnlyAdmin):
+    """Who connected which Calendly account; the tokens themselves are never shown."""
+
+    list_display = ("user", "owner", "organization", "expires_at", "refreshed_at", "healthy")
+    search_fields = ("owner", "organization")
+    fields = ("user", "owner", "organization", "scope", "expires_at", "connected_at",
+              "refreshed_at", "last_error")
+    readonly_fields = fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Deleting forgets the tokens (the user can connect again); it does not revoke them
+        # at Calendly: the disconnect view does both.
+        return bool(request.user.is_superuser)
+
+    @admin.display(boolean=True, description="usable")
+    def healthy(self, obj: CalendlyConnection) -> bool:
+        return obj.is_usable

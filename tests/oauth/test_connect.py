@@ -207,3 +207,14 @@ def test_concurrent_refreshes_use_the_refresh_token_once(user, calendly_sandbox)
     assert not errors
     assert len(set(results)) == 1
     assert calendly_sandbox.stats()["requests"].get("POST /oauth/token") == 1
+
+
+def test_admin_shows_connections_without_tokens(browser, user, calendly_sandbox, admin_client):
+    conn = connect(browser, calendly_sandbox)
+    listing = admin_client.get("/admin/calendly/calendlyconnection/")
+    assert listing.status_code == 200
+    page = admin_client.get(f"/admin/calendly/calendlyconnection/{conn.pk}/change/")
+    assert page.status_code == 200
+    assert conn.owner.encode() in page.content
+    assert conn.access_token.encode() not in page.content
+    assert conn.refresh_token.encode() not in page.content
