@@ -20,7 +20,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from ..client import errors as calendly_errors
-from ..services.errors import NotConfigured
+from ..services.errors import LocalRecordFailed, NotConfigured
 
 logger = logging.getLogger("django_calendly.api")
 
@@ -215,6 +215,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             str(getattr(exc, "code", "") or "not_configured"),
             "Calendly is not configured for this request",
             str(getattr(exc, "message", "") or exc),
+        )
+    if isinstance(exc, LocalRecordFailed):
+        # Calendly acted, our database did not follow; the message says what state remains.
+        return error_response(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            exc.code,
+            "Could not record the change locally",
+            exc.message,
         )
     if isinstance(exc, ValueError):
         # The client's own validators; ours run first, so this is a safety net.

@@ -24,7 +24,8 @@ _ERRORS = {
     502: "Calendly failed or rejected this server's token (`upstream_error`, "
     "`upstream_unauthorized`, `upstream_unreachable`, `upstream_invalid_response`).",
     503: "No Calendly credentials (`not_configured`), or the user's Calendly connection "
-    "must be reconnected (`connection_broken`).",
+    "must be reconnected (`connection_broken`); or, creating/deleting a webhook "
+    "subscription, Calendly acted but the local record failed (`local_record_failed`).",
     504: "Calendly did not answer in time (`upstream_timeout`).",
 }
 

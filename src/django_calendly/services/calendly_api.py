@@ -9,10 +9,19 @@ OAuth work changes only ``get_client``.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.db import DatabaseError, transaction
+
 from ..client import Page
+from ..client import errors as calendly_errors
+from . import webhooks
 from .clients import get_client
+from .errors import LocalRecordFailed
+from .mirror import last_segment
+
+logger = logging.getLogger("django_calendly.api")
 
 Resource = dict[str, Any]
 
@@ -111,7 +120,50 @@ def delete_no_show(actor: Any, uuid: str) -> None:
 
 
 def create_webhook_subscription(actor: Any, **fields: Any) -> Resource:
-    return get_client(actor).webhooks.create(**fields)
+    """Create the subscription at Calendly and record it locally, so the receiver accepts
+    its deliveries at once.
+
+    Without a ``signing_key`` a fresh random one is chosen (Calendly would otherwise sign
+    with a key we never see). The key is stored encrypted in ``WebhookSubscription`` and
+    never returned. If the local record cannot be written, the subscription is deleted at
+    Calendly again (nothing would verify its deliveries) and ``LocalRecordFailed`` says
+    whether that worked.
+    """
+    client = get_client(actor)
+    key = fields.get("signing_key") or webhooks.new_signing_key()
+    resource = client.webhooks.create(**{**fields, "signing_key": key})
+    try:
+        with transaction.atomic():
+            webhooks.record_subscription(
+                resource,
+                signing_key=key,
+                url=fields.get("url", ""),
+                scope=fields.get("scope", ""),
+                organization=fields.get("organization", ""),
+                events=fields.get("events") or (),
+            )
+    except DatabaseError as exc:
+        uri = str(resource.get("uri") or "")
+        logger.error("Could not record webhook subscription %s locally: %s", uri, exc)
+        try:
+            client.webhooks.delete(last_segment(uri))
+        except calendly_errors.NotFound:
+            pass
+        except calendly_errors.CalendlyError as undo_exc:
+            logger.error("Could not delete webhook subscription %s again: %s", uri, undo_exc)
+            raise LocalRecordFailed(
+                f"Calendly created the webhook subscription {uri}, but it could not be "
+                f"recorded in our database ({type(exc).__name__}), and deleting it at "
+                f"Calendly again failed too ({type(undo_exc).__name__}). Its deliveries "
+                "will be refused: delete it (DELETE webhook/subscription/<uuid>/delete/), "
+                "then create it again."
+            ) from exc
+        raise LocalRecordFailed(
+            "Calendly created the webhook subscription, but it could not be recorded in "
+            f"our database ({type(exc).__name__}), so it was deleted at Calendly again. "
+            "Nothing changed; try again later."
+        ) from exc
+    return resource
 
 
 def list_webhook_subscriptions(actor: Any, **filters: Any) -> Page:
@@ -123,4 +175,24 @@ def get_webhook_subscription(actor: Any, uuid: str) -> Resource:
 
 
 def delete_webhook_subscription(actor: Any, uuid: str) -> None:
-    get_client(actor).webhooks.delete(uuid)
+    """Delete the subscription at Calendly, then its local record, so its signing key is no
+    longer accepted. A Calendly 404 also removes the local record (the subscription is
+    gone either way) and is then raised as usual."""
+    try:
+        get_client(actor).webhooks.delete(uuid)
+    except calendly_errors.NotFound:
+        _forget_subscription(uuid)
+        raise
+    _forget_subscription(uuid)
+
+
+def _forget_subscription(uuid: str) -> None:
+    try:
+        webhooks.forget_subscription(uuid)
+    except DatabaseError as exc:
+        logger.error("Could not delete the local record of webhook subscription %s: %s", uuid, exc)
+        raise LocalRecordFailed(
+            "The webhook subscription is deleted at Calendly, but its local record could "
+            f"not be removed ({type(exc).__name__}), so its signing key is still accepted. "
+            "Repeat the delete: Calendly will answer 404 and the record is removed then."
+        ) from exc

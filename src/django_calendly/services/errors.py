@@ -13,3 +13,19 @@ class NotConfigured(Exception):
         self.message = message
         if code:
             self.code = code
+
+
+class LocalRecordFailed(Exception):
+    """Calendly did what was asked, but recording it in our database failed.
+
+    ``message`` says what happened upstream (undone or not) and what to do; the REST API
+    answers 503 with ``code``.
+    """
+
+    code = "local_record_failed"
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code

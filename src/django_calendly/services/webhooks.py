@@ -83,11 +83,14 @@ __all__ = [
     "check_signature",
     "delete_subscription",
     "ensure_subscription",
+    "forget_subscription",
     "idempotency_key",
     "invalidate_signing_keys",
     "list_subscriptions",
+    "new_signing_key",
     "parse_envelope",
     "process_delivery",
+    "record_subscription",
     "replay_deliveries",
     "signing_keys",
     "store_delivery",
@@ -832,7 +835,7 @@ def ensure_subscription(
             pass
         except errors.PermissionDenied as exc:
             raise _not_allowed(exc) from exc
-        WebhookSubscription.objects.filter(uri=sub["uri"]).delete()
+        forget_subscription(sub["uri"])
         deleted.append(sub["uri"])
     if keep is not None:
         local = WebhookSubscription.objects.get(uri=keep["uri"])
@@ -841,7 +844,7 @@ def ensure_subscription(
         local.save(update_fields=["state", "events"])
         return EnsureResult(local, False, deleted)
 
-    key = secrets.token_urlsafe(32)
+    key = new_signing_key()
     try:
         resource = client.webhooks.create(
             url=url,
@@ -853,6 +856,30 @@ def ensure_subscription(
         )
     except errors.PermissionDenied as exc:
         raise _not_allowed(exc) from exc
+    local = record_subscription(
+        resource, signing_key=key, url=url, scope=scope, organization=organization,
+        events=wanted,
+    )
+    return EnsureResult(local, True, deleted)
+
+
+def new_signing_key() -> str:
+    """A fresh random signing key for a subscription this app creates."""
+    return secrets.token_urlsafe(32)
+
+
+def record_subscription(
+    resource: Json,
+    *,
+    signing_key: str,
+    url: str = "",
+    scope: str = "",
+    organization: str = "",
+    events: Sequence[str] = (),
+) -> WebhookSubscription:
+    """Store (or update) the local ``WebhookSubscription`` of a subscription Calendly just
+    created, with the signing key it was created with (encrypted), so the receiver accepts
+    its deliveries at once. ``url``/``scope``/... fill what the resource does not say."""
     local, _ = WebhookSubscription.objects.update_or_create(
         uri=resource["uri"],
         defaults={
@@ -861,12 +888,24 @@ def ensure_subscription(
             "organization": resource.get("organization") or organization,
             "user": resource.get("user") or "",
             "group": resource.get("group") or "",
-            "events": list(resource.get("events") or wanted),
+            "events": list(resource.get("events") or events),
             "state": resource.get("state") or "active",
-            "signing_key": key,
+            "signing_key": signing_key,
         },
     )
-    return EnsureResult(local, True, deleted)
+    invalidate_signing_keys()  # post_save does too; explicit, as the receiver relies on it
+    return local
+
+
+def forget_subscription(uuid_or_uri: str) -> int:
+    """Delete the local record of a subscription (its key is no longer accepted); returns
+    how many rows went. Call it once Calendly deleted the subscription (or says 404)."""
+    uuid = last_segment(uuid_or_uri)
+    count, _ = WebhookSubscription.objects.filter(
+        uri__endswith=f"/webhook_subscriptions/{uuid}"
+    ).delete()
+    invalidate_signing_keys()
+    return count
 
 
 def delete_subscription(uuid_or_uri: str, *, client: Any = None) -> None:
@@ -881,4 +920,4 @@ def delete_subscription(uuid_or_uri: str, *, client: Any = None) -> None:
         pass
     except errors.PermissionDenied as exc:
         raise _not_allowed(exc) from exc
-    WebhookSubscription.objects.filter(uri__endswith=f"/webhook_subscriptions/{uuid}").delete()
+    forget_subscription(uuid)
