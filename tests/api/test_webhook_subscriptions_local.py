@@ -95,16 +95,28 @@ def test_create_without_key_records_a_fresh_key_that_the_receiver_accepts(
     assert invitee["uri"] in delivery.body.decode()
 
 
-def test_create_with_a_key_stores_that_key(sb: Any, api: APIClient) -> None:
+def test_a_key_the_caller_chose_is_sent_but_not_accepted_by_our_receiver(
+    sb: Any, api: APIClient, client: Any, settings: Any
+) -> None:
+    # The receiver accepts every stored key for every delivery: storing a caller-chosen key
+    # would let whoever chose it forge deliveries. It must be configured explicitly.
+    settings.CALENDLY_WEBHOOK_SIGNING_KEY = ["another-key"]
     hook = _create(api, _body(sb, "explicit", signing_key="my-own-signing-key"))
-    assert WebhookSubscription.objects.get(uri=hook["uri"]).signing_key == "my-own-signing-key"
+    assert WebhookSubscription.objects.get(uri=hook["uri"]).signing_key == ""
     assert sb.store.webhook_keys[last(hook["uri"])] == "my-own-signing-key"
+    forged, headers = signed_delivery(
+        "invitee.created", {"uri": f"{sb.url}/scheduled_events/E/invitees/FORGED"},
+        "my-own-signing-key",
+    )
+    assert _post_to_receiver(client, forged, headers).status_code == 403
+    settings.CALENDLY_WEBHOOK_SIGNING_KEY = ["another-key", "my-own-signing-key"]
+    assert _post_to_receiver(client, forged, headers).status_code == 202
 
 
 def test_delete_forgets_the_key(sb: Any, api: APIClient, client: Any, settings: Any) -> None:
     settings.CALENDLY_WEBHOOK_SIGNING_KEY = ["another-key"]  # keys remain: 403, not 503
-    key = "key-of-a-subscription-to-delete"
-    hook = _create(api, _body(sb, "deleted", signing_key=key))
+    hook = _create(api, _body(sb, "deleted"))
+    key = WebhookSubscription.objects.get(uri=hook["uri"]).signing_key
     sb.book()
     delivery = _delivery_for(sb, hook["uri"])
     assert _post_to_receiver(client, delivery.body, delivery.headers).status_code == 202

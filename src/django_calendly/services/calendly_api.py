@@ -124,19 +124,23 @@ def create_webhook_subscription(actor: Any, **fields: Any) -> Resource:
     its deliveries at once.
 
     Without a ``signing_key`` a fresh random one is chosen (Calendly would otherwise sign
-    with a key we never see). The key is stored encrypted in ``WebhookSubscription`` and
-    never returned. If the local record cannot be written, the subscription is deleted at
-    Calendly again (nothing would verify its deliveries) and ``LocalRecordFailed`` says
-    whether that worked.
+    with a key we never see); it is stored encrypted in ``WebhookSubscription``, accepted by
+    the receiver, and never returned. A key the caller chose is sent to Calendly but not
+    stored as an accepted key: the receiver accepts any stored key for any delivery, so a
+    caller-chosen key would let its holder forge deliveries. (Put such a key in
+    ``CALENDLY_WEBHOOK_SIGNING_KEY`` if our receiver is to accept it.) If the local record
+    cannot be written, the subscription is deleted at Calendly again and
+    ``LocalRecordFailed`` says whether that worked.
     """
     client = get_client(actor)
-    key = fields.get("signing_key") or webhooks.new_signing_key()
+    chosen = fields.get("signing_key")
+    key = chosen or webhooks.new_signing_key()
     resource = client.webhooks.create(**{**fields, "signing_key": key})
     try:
         with transaction.atomic():
             webhooks.record_subscription(
                 resource,
-                signing_key=key,
+                signing_key="" if chosen else key,
                 url=fields.get("url", ""),
                 scope=fields.get("scope", ""),
                 organization=fields.get("organization", ""),

@@ -33,12 +33,15 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, connection, models, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from .. import signals
 from ..client.signatures import SignatureError, verify
 from ..conf import calendly_settings
+from ..crypto import decrypt
 from ..models import (
     EventType,
     Invitee,
@@ -119,13 +122,28 @@ class _KeyCache:
         age = now - self.loaded_at
         if age > self.max_age or (refresh and age > self.min_reload_interval):
             with self.lock:
+                # Read the ciphertext and decrypt row by row: one key that can no longer be
+                # decrypted (SECRET_KEY rotated without CALENDLY_ENCRYPTION_KEYS) must not
+                # make every delivery fail; it is skipped and reported.
                 rows = list(
-                    WebhookSubscription.objects.order_by("-created_at").values_list(
-                        "signing_key", "organization"
-                    )
+                    WebhookSubscription.objects.order_by("-created_at")
+                    .annotate(sealed=Cast("signing_key", output_field=TextField()))
+                    .values_list("sealed", "organization", "uri")
                 )
-                self.keys = tuple(dict.fromkeys(k for k, _ in rows if k))
-                self.organization = next((o for _, o in rows if o), "")
+                keys = []
+                for sealed, _, uri in rows:
+                    if not sealed:
+                        continue
+                    try:
+                        keys.append(decrypt(sealed))
+                    except ValueError:
+                        logger.error(
+                            "The signing key of webhook subscription %s cannot be decrypted "
+                            "(CALENDLY_ENCRYPTION_KEYS lost its key?); it is not accepted.",
+                            uri,
+                        )
+                self.keys = tuple(dict.fromkeys(keys))
+                self.organization = next((o for _, o, _ in rows if o), "")
                 self.loaded_at = time.monotonic()
         return self.keys
 
