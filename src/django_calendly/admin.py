@@ -77,7 +77,16 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     def last_error_text(self, obj: WebhookDelivery) -> str:
         return format_html("<pre>{}</pre>", obj.last_error) if obj.last_error else "-"
 
-    @admin.action(description="Replay selected deliveries (process them again now)")
+    def has_replay_permission(self, request: HttpRequest) -> bool:
+        # Replaying re-runs processing and the host's signal handlers: more than viewing.
+        return bool(request.user.is_superuser) or request.user.has_perm(
+            "calendly.change_webhookdelivery"
+        )
+
+    @admin.action(
+        description="Replay selected deliveries (process them again now)",
+        permissions=["replay"],
+    )
     def replay_selected(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         ids = list(queryset.order_by("received_at", "id").values_list("id", flat=True))
         counts = replay_deliveries(ids)

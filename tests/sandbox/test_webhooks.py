@@ -36,7 +36,11 @@ def test_subscription_crud_and_validation(sb: Sandbox, api: httpx.Client) -> Non
         "url": "http://127.0.0.1:9/a", "events": ["invitee.canceled"],
         "organization": sb.organization_uri, "scope": "organization"})
     assert again.status_code == 409 and again.json()["title"] == "Already Exists"
-    user_scoped = subscribe(api, sb, "http://127.0.0.1:9/a", ["invitee.created"],
+    same_url_other_scope = api.post("/webhook_subscriptions", json={
+        "url": "http://127.0.0.1:9/a", "events": ["invitee.created"],
+        "organization": sb.organization_uri, "scope": "user", "user": sb.user_uri})
+    assert same_url_other_scope.status_code == 409  # per URL, whatever the scope
+    user_scoped = subscribe(api, sb, "http://127.0.0.1:9/b", ["invitee.created"],
                             scope="user", user=sb.user_uri)
     listed = api.get("/webhook_subscriptions", params={
         "organization": sb.organization_uri, "scope": "organization"}).json()["collection"]

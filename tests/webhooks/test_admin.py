@@ -67,3 +67,20 @@ def test_subscription_admin_hides_the_key(admin_client: Any) -> None:
     assert page.status_code == 200
     assert b"very-secret-signing-key" not in page.content
     assert b"signing key stored" in page.content.lower()
+
+
+def test_viewers_cannot_replay(client: Any) -> None:
+    from django.contrib.auth.models import Permission, User
+
+    post_delivery(client, "invitee.created", payloads.invitee("EV9", "INV9"), KEY)
+    delivery = WebhookDelivery.objects.get()
+    viewer = User.objects.create_user("viewer", password="pw", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_webhookdelivery"))
+    client.force_login(viewer)
+    base = "/admin/calendly/webhookdelivery/"
+    page = client.get(base)
+    assert page.status_code == 200
+    assert b"replay_selected" not in page.content
+    attempts = delivery.attempts
+    client.post(base, {"action": "replay_selected", "_selected_action": [delivery.pk]})
+    assert WebhookDelivery.objects.get().attempts == attempts

@@ -646,8 +646,8 @@ def create_webhook(call: Call) -> Result:
     if signing_key is not None and not isinstance(signing_key, str):
         raise invalid("signing_key", "must be a string")
     for existing in store.webhooks.values():
-        if (existing["callback_url"] == url and existing["scope"] == scope
-                and existing["user"] == user and existing["group"] == group):
+        # Calendly: 409 when a subscription for that URL already exists (whatever its scope).
+        if existing["callback_url"] == url:
             raise ApiError(409, "Already Exists", "Hook with this url already exists", [])
     wh_uuid = store.new_uuid()
     now = store.now()

@@ -351,11 +351,15 @@ def process_delivery(delivery_id: int, *, force: bool = False) -> str:
         return str(delivery.status)
 
 
-def replay_deliveries(ids: Iterable[int]) -> dict[str, int]:
-    """Reprocess deliveries now (admin action, management command); counts by status."""
+def replay_deliveries(ids: Iterable[int], *, force: bool = True) -> dict[str, int]:
+    """Reprocess deliveries now (admin action, management command); counts by status.
+
+    ``force=False`` skips deliveries that succeeded meanwhile (replaying "pending" ones,
+    which a worker may be processing right now: the row lock makes us wait for it, and
+    then there is nothing left to do)."""
     counts: dict[str, int] = {}
     for delivery_id in ids:
-        status = process_delivery(delivery_id, force=True)
+        status = process_delivery(delivery_id, force=force)
         counts[status] = counts.get(status, 0) + 1
     return counts
 

@@ -102,15 +102,24 @@ class Command(BaseCommand):
             ids += WebhookDelivery.objects.filter(
                 status=WebhookDelivery.Status.FAILED
             ).order_by("received_at", "id").values_list("id", flat=True)
+        pending: list[int] = []
         if options["pending"]:
-            ids += WebhookDelivery.objects.filter(
-                status=WebhookDelivery.Status.PENDING,
-                received_at__lt=timezone.now() - timedelta(minutes=5),
-            ).order_by("received_at", "id").values_list("id", flat=True)
+            pending = list(
+                WebhookDelivery.objects.filter(
+                    status=WebhookDelivery.Status.PENDING,
+                    received_at__lt=timezone.now() - timedelta(minutes=5),
+                ).order_by("received_at", "id").values_list("id", flat=True)
+            )
         if not (options["failed"] or options["pending"] or options["ids"]):
             raise CommandError("Say which deliveries: --failed, --pending and/or --id ID.")
         ids = list(dict.fromkeys(ids))
         counts = service.replay_deliveries(ids)
+        # A pending delivery may be processed by a worker meanwhile: never run it twice.
+        for status, n in service.replay_deliveries(
+            [i for i in pending if i not in ids], force=False
+        ).items():
+            counts[status] = counts.get(status, 0) + n
+        ids += [i for i in pending if i not in ids]
         summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "none"
         self.stdout.write(f"Replayed {len(ids)} deliveries: {summary}.")
         if counts.get("failed"):
