@@ -51,3 +51,9 @@ def test_bad_encryption_key_is_an_error(settings):
     settings.CALENDLY_ACCESS_TOKEN = "tok"
     settings.CALENDLY_ENCRYPTION_KEYS = ["not-a-fernet-key"]
     assert "calendly.E005" in ids()
+
+
+def test_bad_oauth_redirect_uri_is_an_error(settings):
+    settings.CALENDLY_ACCESS_TOKEN = "tok"
+    settings.CALENDLY_OAUTH_REDIRECT_URI = "example.com/callback"
+    assert "calendly.E001" in ids()

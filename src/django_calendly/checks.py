@@ -19,7 +19,7 @@ def _is_http_url(value: str) -> bool:
 @register(Tags.compatibility)
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     messages: list[Any] = []
-    for name in ("BASE_URL", "AUTH_BASE_URL"):
+    for name in ("BASE_URL", "AUTH_BASE_URL", "OAUTH_REDIRECT_URI"):
         try:
             value = getattr(calendly_settings, name)
         except (TypeError, ValueError) as exc:

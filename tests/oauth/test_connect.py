@@ -218,3 +218,10 @@ def test_admin_shows_connections_without_tokens(browser, user, calendly_sandbox,
     assert conn.owner.encode() in page.content
     assert conn.access_token.encode() not in page.content
     assert conn.refresh_token.encode() not in page.content
+
+
+def test_a_bad_redirect_uri_setting_is_reported_not_a_crash(browser, settings, calendly_sandbox):
+    settings.CALENDLY_OAUTH_REDIRECT_URI = "not-a-url"
+    answer = browser.get("/modules/calendly/oauth/connect/")
+    assert answer.status_code == 503
+    assert answer["X-Calendly-Error"] == "oauth_not_configured"

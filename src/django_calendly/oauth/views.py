@@ -74,7 +74,7 @@ def callback(request: HttpRequest) -> HttpResponse:
             code=request.GET.get("code", ""),
         )
     except connections.ConnectionError as exc:
-        status = 502 if exc.code == "oauth_unavailable" else 400
+        status = 502 if exc.code in ("oauth_unavailable", "oauth_invalid_response") else 400
         return _problem(status, exc.code, exc.message)
     return HttpResponseRedirect(next_url)
 

@@ -85,6 +85,8 @@ def start_authorization(session: Any, redirect_uri: str, next_url: str = "/") ->
             state=pending.state,
             code_challenge=pkce.challenge,
         )
+    except ValueError as exc:  # e.g. CALENDLY_OAUTH_REDIRECT_URI is not an http(s) URL
+        raise ConnectionError("oauth_not_configured", str(exc)) from exc
     finally:
         client.close()
 
@@ -125,6 +127,7 @@ def finish_authorization(session: Any, user: Any, state: str, code: str) -> tupl
         raise ConnectionError("oauth_unavailable", f"Calendly could not be reached: {exc}") from exc
     finally:
         client.close()
+    _require_tokens(tokens)
     connection, _ = CalendlyConnection.objects.update_or_create(
         user=user,
         defaults={
@@ -168,6 +171,7 @@ def fresh_access_token(connection: CalendlyConnection) -> str:
             locked.last_error = f"refresh refused: {exc.message}"
             locked.save(update_fields=["last_error"])
         else:
+            _require_tokens(tokens)
             locked.access_token = tokens.access_token
             locked.refresh_token = tokens.refresh_token
             locked.scope = tokens.scope or locked.scope
@@ -184,6 +188,16 @@ def fresh_access_token(connection: CalendlyConnection) -> str:
     if refused is not None:
         raise ConnectionError("connection_broken", locked.last_error) from refused
     return locked.access_token
+
+
+def _require_tokens(tokens: TokenSet) -> None:
+    """Calendly always sends both tokens; without a new refresh token the connection could
+    never be refreshed again (the old one is already spent), so say so instead of storing
+    half of it."""
+    if not tokens.access_token or not tokens.refresh_token:
+        raise ConnectionError(
+            "oauth_invalid_response", "Calendly's token answer lacks an access or refresh token."
+        )
 
 
 def _copy_tokens(source: CalendlyConnection, target: CalendlyConnection) -> None:
