@@ -2,13 +2,14 @@
 
 Reads use ``CALENDLY_READ_PERMISSION_CLASSES`` (default ``IsAuthenticated``); actions with
 organization-wide effect use ``CALENDLY_WRITE_PERMISSION_CLASSES`` (default
-``IsAdminUser``). Resolving per request lets a host project (or a test) change them with
-settings alone.
+``IsAdminUser``). The setting is read per request, so a host project (or a test) can change
+them with settings alone; importing the dotted paths is cached by the tuple of paths.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from functools import lru_cache
+from typing import Any, Literal
 
 from django.utils.module_loading import import_string
 from rest_framework.permissions import BasePermission
@@ -24,4 +25,10 @@ def permission_classes_for(access: Access) -> list[type[BasePermission]]:
         if access == "write"
         else calendly_settings.READ_PERMISSION_CLASSES
     )
-    return [import_string(path) if isinstance(path, str) else path for path in paths]
+    return list(_resolve(tuple(paths)))
+
+
+@lru_cache(maxsize=64)
+def _resolve(paths: tuple[Any, ...]) -> tuple[type[BasePermission], ...]:
+    # An ImportError is not cached: a bad path fails on every request, as before.
+    return tuple(import_string(path) if isinstance(path, str) else path for path in paths)
