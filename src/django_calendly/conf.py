@@ -105,6 +105,9 @@ SETTINGS: dict[str, Setting] = {
 }
 
 
+_UNSET = object()
+
+
 class CalendlySettings:
     """Attribute access to the app's settings: ``calendly_settings.BASE_URL``."""
 
@@ -114,12 +117,13 @@ class CalendlySettings:
         except KeyError:
             raise AttributeError(f"unknown Calendly setting {name!r}") from None
         full = f"CALENDLY_{name}"
-        if hasattr(django_settings, full):
-            value = getattr(django_settings, full)
-        elif spec.env and full in os.environ:
-            value = os.environ[full]
-        else:
-            return spec.default
+        value = getattr(django_settings, full, _UNSET)  # one lookup, not hasattr + getattr
+        if value is _UNSET:
+            if not spec.env:
+                return spec.default
+            value = os.environ.get(full, _UNSET)
+            if value is _UNSET:
+                return spec.default
         return spec.parse(value)
 
     def is_set(self, name: str) -> bool:
