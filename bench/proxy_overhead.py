@@ -2,12 +2,20 @@
 connections it opens.
 
 One run: a sandbox in a subprocess; the demo project migrated into a temporary SQLite file
-with one user; gunicorn (2 sync workers) serving it against the sandbox. Then the median and
-p95 latency of ``GET /modules/calendly/scheduled/events/<uuid>/`` through gunicorn (HTTP
-Basic), and of the same call made directly with ``CalendlyClient``; and the TCP connections
-the sandbox accepted during the proxied calls (each worker should reuse one pooled client).
+with one user; gunicorn (2 workers, ``gthread`` with 4 threads each by default) serving it
+against the sandbox. Then the median and p95 latency of
+``GET /modules/calendly/scheduled/events/<uuid>/`` through gunicorn (HTTP Basic), and of the
+same call made directly with ``CalendlyClient``; and the TCP connections the sandbox accepted
+during the proxied calls (each worker should reuse one pooled client).
 
     .venv/bin/python bench/proxy_overhead.py [--calls 500] [--workers 2]
+        [--worker-class gthread|sync] [--threads 4]
+
+Both clients keep their connection open between calls (HTTP keep-alive), as a browser or an
+API client would. gunicorn's ``gthread`` workers honour keep-alive; its default ``sync``
+workers close the connection after every response, so with ``--worker-class sync`` each
+proxied call also pays a TCP connect, gunicorn's accept and a close, which the direct client
+call does not (about 2.5-3 ms of the difference on the 2-vCPU machine of docs/benchmarks.md).
 
 HTTP Basic verifies the password on every request; with Django's default PBKDF2 hasher that
 alone costs hundreds of milliseconds, which measures the hasher, not the proxy. The run
@@ -79,6 +87,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=500)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread",
+                        help="gunicorn worker class (sync: no keep-alive)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     parser.add_argument("--seed", type=int, default=50, help="events the sandbox seeds")
     parser.add_argument("--default-hasher", action="store_true",
                         help="keep the demo's PBKDF2 password hasher")
@@ -130,6 +141,8 @@ def main() -> int:
         )
         gunicorn = subprocess.Popen(  # noqa: S603
             [str(VENV_BIN / "gunicorn"), "demo.wsgi", "-w", str(args.workers),
+             "--worker-class", args.worker_class,
+             *(["--threads", str(args.threads)] if args.worker_class == "gthread" else []),
              "--chdir", str(ROOT / "example"), "-b", f"127.0.0.1:{web_port}",
              "--log-level", "warning"],
             env=env,
@@ -189,7 +202,10 @@ def main() -> int:
     proxied_median = statistics.median(proxied_ms)
     added = proxied_median - direct_median
     upstream_calls = stats["requests"].get("GET /scheduled_events/{uuid}", 0) - args.calls
-    print(f"calls: {args.calls} each; gunicorn sync workers: {args.workers}; "
+    workers = f"{args.workers} {args.worker_class}" + (
+        f" x {args.threads} threads" if args.worker_class == "gthread" else ""
+    )
+    print(f"calls: {args.calls} each; gunicorn workers: {workers}; "
           f"hasher: {'demo default (PBKDF2)' if args.default_hasher else 'MD5 (bench)'}")
     print(f"direct CalendlyClient   median {direct_median:7.2f} ms   "
           f"p95 {percentile(direct_ms, 0.95):7.2f} ms")
