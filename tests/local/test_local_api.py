@@ -188,3 +188,36 @@ def test_in_the_openapi_schema(api):
         "parameters"]}
     assert {"status", "min_start_time", "max_start_time", "invitee_email", "event_type",
             "cursor"} <= params
+
+
+def test_a_connected_user_reads_their_own_organization(mirror_data, settings):
+    from django.utils import timezone
+
+    from django_calendly.models import CalendlyConnection
+
+    settings.CALENDLY_CLIENT_ID = "cid"
+    settings.CALENDLY_CLIENT_SECRET = "secret"
+    user = get_user_model().objects.create_user("connected", password="pw")
+    CalendlyConnection.objects.create(
+        user=user, owner=f"{BASE}/users/U2", organization=OTHER_ORG, access_token="a",
+        refresh_token="r", expires_at=timezone.now() + timedelta(hours=2),
+    )
+    client = APIClient()
+    client.force_authenticate(user)
+    seen = uris(client.get(URL))
+    assert sorted(seen) == [f"{BASE}/scheduled_events/EV{n:04d}" for n in range(30, 35)]
+    assert client.get(URL + "EV0001/").status_code == 404  # the app's organization's
+
+
+def test_organization_of_a_webhook_subscription_when_nothing_else_says(api, settings):
+    from django_calendly.models import WebhookSubscription
+
+    settings.CALENDLY_ORGANIZATION = ""
+    data, _ = event(1)
+    mirror.upsert_scheduled_events([data], organization=OTHER_ORG)
+    assert api.get(URL).json()["results"] == []
+    WebhookSubscription.objects.create(
+        uri=f"{BASE}/webhook_subscriptions/W1", callback_url="https://example.com/hook",
+        scope="organization", organization=OTHER_ORG,
+    )
+    assert uris(api.get(URL)) == [data["uri"]]

@@ -1,9 +1,10 @@
 """The local read API: the mirror, filtered and paged, without calling Calendly.
 
-Scope: every answer is limited to the organization the app works for
-(``services.sync.local_organization``: ``CALENDLY_ORGANIZATION``, else the organization of
-the last sync). Permissions: ``CALENDLY_READ_PERMISSION_CLASSES`` (authenticated users by
-default). Errors use the app's one error shape (``api.errors``).
+Scope: every answer is limited to the requesting user's organization
+(``services.sync.local_organization``: that of the user's own Calendly connection, else the
+app's — ``CALENDLY_ORGANIZATION``, the last sync's, or the newest webhook subscription's).
+Permissions: ``CALENDLY_READ_PERMISSION_CLASSES`` (authenticated users by default).
+Errors use the app's one error shape (``api.errors``).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class LocalScheduledEventListView(LocalAPIView):
     pagination_class = StartTimeCursorPagination
 
     def get_queryset(self) -> QuerySet[ScheduledEvent]:
-        org = local_organization()
+        org = local_organization(self.request.user)
         if not org:
             return ScheduledEvent.objects.none()
         # The list never shows the full JSON: do not load (and decode) it.
@@ -111,7 +112,7 @@ class LocalScheduledEventDetailView(LocalAPIView):
         tags=[TAG],
     )
     def get(self, request: Request, uuid: str) -> Response:
-        org = local_organization()
+        org = local_organization(self.request.user)
         event = ScheduledEvent.objects.filter(organization=org, uuid=uuid).first() if org else None
         if event is None:
             raise Http404
@@ -127,7 +128,7 @@ class LocalEventTypeListView(LocalAPIView):
     pagination_class = NameCursorPagination
 
     def get_queryset(self) -> QuerySet[EventType]:
-        org = local_organization()
+        org = local_organization(self.request.user)
         if not org:
             return EventType.objects.none()
         qs = EventType.objects.filter(organization=org)

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from ..conf import calendly_settings
-from ..models import SyncState
+from ..models import CalendlyConnection, SyncState, WebhookSubscription
 from ..sync.engine import (
     SCOPE_ORGANIZATION,
     SCOPE_USER,
@@ -95,20 +95,44 @@ def sync_scheduled_events(
     return SyncEngine(client, options, progress=progress).run()
 
 
-def local_organization() -> str:
-    """The organization the local read API serves, without calling Calendly.
+def local_organization(user: Any = None) -> str:
+    """The organization whose mirrored data ``user`` may read, without calling Calendly.
 
-    ``CALENDLY_ORGANIZATION`` when set; otherwise the organization of the most recent sync
-    (what the token's user belonged to then). Empty when neither exists.
+    A user who connected their own Calendly account (OAuth) reads their organization's.
+    Anyone else reads the app's: ``CALENDLY_ORGANIZATION`` when set; otherwise the
+    organization of the most recent sync (what the token's user belonged to then);
+    otherwise that of the newest webhook subscription this app created (a project that
+    only receives webhooks). Empty when none is known.
     """
+    if (
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and calendly_settings.CLIENT_ID  # connections exist only when OAuth is set up
+    ):
+        connected = (
+            CalendlyConnection.objects.filter(user=user)
+            .exclude(organization="")
+            .values_list("organization", flat=True)
+            .first()
+        )
+        if connected:
+            return str(connected)
     configured = calendly_settings.ORGANIZATION
     if configured:
         return str(configured)
     state = (
         SyncState.objects.exclude(last_started_at=None).order_by("-last_started_at").first()
     )
-    if state is None:
-        return ""
-    if state.scope == SCOPE_ORGANIZATION:
-        return state.scope_uri
-    return str((state.counts or {}).get("organization") or "")
+    if state is not None:
+        if state.scope == SCOPE_ORGANIZATION:
+            return state.scope_uri
+        from_counts = str((state.counts or {}).get("organization") or "")
+        if from_counts:
+            return from_counts
+    subscribed = (
+        WebhookSubscription.objects.exclude(organization="")
+        .order_by("-created_at")
+        .values_list("organization", flat=True)
+        .first()
+    )
+    return str(subscribed or "")
