@@ -1,17 +1,21 @@
 """Idempotent bulk upserts of Calendly JSON into the mirror models.
 
-One ``INSERT ... ON CONFLICT (uri) DO UPDATE`` per batch, whatever its size: a page of 100
-events costs one query, not 100. The ``*_fields`` functions map Calendly's JSON onto the
-indexed columns; the full JSON is kept in ``calendly_data``.
+One ``INSERT ... ON CONFLICT (uri) DO UPDATE ... WHERE`` per batch, whatever its size: a
+page of 100 events costs one query, not 100. Every writer (the pull sync, the webhook
+processing) gets the same convergence rule from ``bulk_upsert``: older data never
+overwrites newer, and a cancellation is never undone. The ``*_fields`` functions map
+Calendly's JSON onto the indexed columns; the full JSON is kept in ``calendly_data``.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db import models
+from django.db import NotSupportedError, connections, models, router, transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from ..models import EventType, Invitee, InviteeNoShow, ScheduledEvent
@@ -97,26 +101,218 @@ def no_show_fields(data: Json) -> dict[str, Any]:
     return {**_common(data), "invitee": data.get("invitee") or ""}
 
 
-def bulk_upsert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> int:
-    """Insert or update ``rows`` (dicts of field values keyed by ``uri``) in one query."""
+# -- the upsert -------------------------------------------------------------------------
+
+#: A status no later data undoes: Calendly's cancellations are terminal for invitees and
+#: scheduled events (a reschedule creates a *new* invitee).
+TERMINAL_STATUS = "canceled"
+
+#: PostgreSQL's limit of bind parameters per statement.
+_POSTGRES_MAX_PARAMS = 65535
+
+
+def _max_params(connection: Any) -> int:
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        raw = connection.connection
+        try:  # the build's real limit (Python 3.11+); Django assumes the old default of 999
+            return int(raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+        except AttributeError:  # pragma: no cover - Python < 3.11
+            return int(connection.features.max_query_params or 999)
+    return int(connection.features.max_query_params or _POSTGRES_MAX_PARAMS)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value is False
+
+
+def _applies(new: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
+    """The convergence rule (Python twin of the SQL condition, for duplicates in a batch)."""
+    incoming, stored = new.get("calendly_updated_at"), old.get("calendly_updated_at")
+    if incoming is not None and stored is not None and incoming < stored:
+        return False
+    if old.get("status") == TERMINAL_STATUS and new.get("status") != TERMINAL_STATUS:
+        return False
+    return not (old.get("deleted_at") is not None and new.get("deleted_at") is None)
+
+
+def _merge(old: dict[str, Any], new: dict[str, Any], fill: Sequence[str]) -> dict[str, Any]:
+    """What the database ends up with when ``new`` is upserted over ``old``."""
+    merged = dict(new) if _applies(new, old) else dict(old)
+    for name in fill:
+        if _empty(merged.get(name)):
+            merged[name] = old.get(name) if _empty(new.get(name)) else new.get(name)
+    return merged
+
+
+def bulk_upsert(
+    model: type[models.Model],
+    rows: Sequence[dict[str, Any]],
+    *,
+    fill_fields: Sequence[str] = (),
+) -> int:
+    """Insert or update ``rows`` (dicts of field values keyed by ``uri``); return how many
+    rows were inserted or changed.
+
+    One ``INSERT ... ON CONFLICT (uri) DO UPDATE SET ... WHERE ...`` statement per batch
+    (a batch holds as many rows as the backend's parameter limit allows: a page of 100
+    events or a few hundred invitees is one statement). The update applies only when the
+    incoming row does not lose against the stored one, so writers that race (the pull
+    sync writing a page it listed a moment ago, a webhook delivery processed meanwhile)
+    converge whatever the order:
+
+    - an incoming row strictly older than the stored one (``calendly_updated_at``) is
+      skipped; equal re-applies (idempotent); a missing ``updated_at`` on either side does
+      not order anything, as in the webhook processing;
+    - a ``canceled`` row (``status``) never goes back to another status;
+    - a deleted row (``deleted_at``) is never undeleted.
+
+    ``fill_fields`` are links that only accumulate: an empty incoming value (``None``,
+    ``""``, ``False``) never erases a stored one, and an empty stored value is filled even
+    when the rest of the row is skipped as older (e.g. an invitee's ``scheduled_event_id``
+    or reschedule links).
+
+    Only the columns present in the rows are updated (plus ``synced_at``); an inserted row
+    gets the model's defaults for the others. All rows must have the same keys.
+    """
     if not rows:
         return 0
-    # The last row for a uri wins, as it would with one upsert after another.
-    unique = list({row["uri"]: row for row in rows}.values())
-    update_fields = [k for k in unique[0] if k != "uri"] + ["synced_at"]
-    objs = [model(**row) for row in unique]
-    model.objects.bulk_create(  # type: ignore[attr-defined]
-        objs, update_conflicts=True, unique_fields=["uri"], update_fields=update_fields
+    fill = tuple(fill_fields)
+    # Several rows for one uri: fold them as successive upserts would.
+    unique: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        uri = row["uri"]
+        unique[uri] = _merge(unique[uri], row, fill) if uri in unique else row
+    items = list(unique.values())
+
+    opts = model._meta
+    keys = list(items[0])
+    fields = [f for f in opts.concrete_fields if not (f.primary_key and f.auto_created)]
+    by_attname = {f.attname: f for f in fields}
+    unknown = set(keys) - set(by_attname)
+    if unknown:
+        raise ValueError(f"{opts.label} has no field(s) {sorted(unknown)}")
+    key_set = set(keys)
+    if any(set(row) != key_set for row in items):
+        raise ValueError("bulk_upsert: every row must have the same keys")
+    missing = [name for name in fill if name not in key_set]
+    if missing:
+        raise ValueError(f"bulk_upsert: fill field(s) {missing} are not in the rows")
+
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    if connection.vendor not in ("sqlite", "postgresql"):
+        raise NotSupportedError(
+            f"The Calendly mirror needs SQLite or PostgreSQL, not {connection.vendor}."
+        )
+    qn = connection.ops.quote_name
+    table = qn(opts.db_table)
+    auto_now = [f.attname for f in fields if getattr(f, "auto_now", False)]
+    updated = [k for k in keys if k != "uri"] + [a for a in auto_now if a not in key_set]
+
+    def stored(name: str) -> str:
+        return f"{table}.{qn(by_attname[name].column)}"
+
+    def incoming(name: str) -> str:
+        return f"EXCLUDED.{qn(by_attname[name].column)}"
+
+    conditions = []
+    if "calendly_updated_at" in key_set:
+        new, old = incoming("calendly_updated_at"), stored("calendly_updated_at")
+        conditions.append(f"({new} IS NULL OR {old} IS NULL OR {new} >= {old})")
+    if "status" in key_set:
+        conditions.append(
+            f"NOT ({stored('status')} = '{TERMINAL_STATUS}' "
+            f"AND {incoming('status')} <> '{TERMINAL_STATUS}')"
+        )
+    if "deleted_at" in key_set:
+        conditions.append(
+            f"({stored('deleted_at')} IS NULL OR {incoming('deleted_at')} IS NOT NULL)"
+        )
+    applies = " AND ".join(conditions) or "TRUE"
+
+    def is_empty(expr: str, name: str) -> str:
+        field = by_attname[name]
+        kind = field.get_internal_type()
+        if kind in ("BooleanField", "NullBooleanField"):
+            return f"({expr} IS NULL OR NOT {expr})"
+        if field.empty_strings_allowed and not field.is_relation:
+            return f"({expr} IS NULL OR {expr} = '')"
+        return f"{expr} IS NULL"
+
+    assignments = []
+    for name in updated:
+        column = qn(by_attname[name].column)
+        if name in fill:
+            take = (
+                f"(({applies}) AND NOT {is_empty(incoming(name), name)}) "
+                f"OR {is_empty(stored(name), name)}"
+            )
+            assigned = f"CASE WHEN {take} THEN {incoming(name)} ELSE {stored(name)} END"
+        elif fill and name not in auto_now:
+            assigned = f"CASE WHEN {applies} THEN {incoming(name)} ELSE {stored(name)} END"
+        else:
+            assigned = incoming(name)
+        assignments.append(f"{column} = {assigned}")
+    where = " OR ".join(
+        [f"({applies})"]
+        + [
+            f"({is_empty(stored(name), name)} AND NOT {is_empty(incoming(name), name)})"
+            for name in fill
+        ]
     )
-    return len(unique)
+    columns = ", ".join(qn(f.column) for f in fields)
+    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    suffix = (
+        f" ON CONFLICT ({qn(by_attname['uri'].column)}) DO UPDATE SET "
+        + ", ".join(assignments)
+        + f" WHERE {where}"
+    )
+
+    now = timezone.now()
+    batch = max(1, min(len(items), _max_params(connection) // len(fields)))
+    written = 0
+    with transaction.atomic(using=alias, savepoint=False), connection.cursor() as cursor:
+        for start in range(0, len(items), batch):
+            chunk = items[start : start + batch]
+            params: list[Any] = []
+            for row in chunk:
+                for field in fields:
+                    name = field.attname
+                    value: Any
+                    if name in auto_now:
+                        value = now
+                    elif name in row:
+                        value = row[name]
+                    else:
+                        value = field.get_default()
+                    params.append(field.get_db_prep_save(value, connection))
+            # Only quoted names and constants are formatted in; every value is a parameter.
+            values = ", ".join([placeholder] * len(chunk))
+            sql = f"INSERT INTO {table} ({columns}) VALUES {values}{suffix}"  # noqa: S608
+            cursor.execute(sql, params)
+            written += cursor.rowcount if cursor.rowcount >= 0 else len(chunk)
+    return written
+
+
+#: Columns of a scheduled event that an empty value never erases.
+SCHEDULED_EVENT_FILL = ("organization",)
+#: An invitee's links: its event row, and both halves of a reschedule.
+INVITEE_FILL = ("scheduled_event_id", "old_invitee", "new_invitee", "rescheduled")
 
 
 def upsert_event_types(items: Iterable[Json]) -> int:
-    return bulk_upsert(EventType, [event_type_fields(i) for i in items])
+    return bulk_upsert(
+        EventType, [event_type_fields(i) for i in items], fill_fields=("organization",)
+    )
 
 
 def upsert_scheduled_events(items: Iterable[Json], organization: str = "") -> int:
-    return bulk_upsert(ScheduledEvent, [scheduled_event_fields(i, organization) for i in items])
+    return bulk_upsert(
+        ScheduledEvent,
+        [scheduled_event_fields(i, organization) for i in items],
+        fill_fields=SCHEDULED_EVENT_FILL,
+    )
 
 
 def upsert_invitees(items: Iterable[Json]) -> int:
@@ -129,7 +325,7 @@ def upsert_invitees(items: Iterable[Json]) -> int:
     )
     for row in rows:
         row["scheduled_event_id"] = events.get(row["event"])
-    return bulk_upsert(Invitee, rows)
+    return bulk_upsert(Invitee, rows, fill_fields=INVITEE_FILL)
 
 
 def upsert_no_shows(items: Iterable[Json]) -> int:

@@ -410,7 +410,9 @@ class SyncEngine:
             row["invitees_signature"] = invitees_signature(data)
             rows.append(row)
         with transaction.atomic():
-            self.stats.events_written += mirror.bulk_upsert(ScheduledEvent, rows)
+            self.stats.events_written += mirror.bulk_upsert(
+                ScheduledEvent, rows, fill_fields=mirror.SCHEDULED_EVENT_FILL
+            )
             self.stats.invitees_written += mirror.upsert_invitees(invitees)
             self.stats.pages_written += 1
             self._save_progress(next_token)
