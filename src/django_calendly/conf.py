@@ -75,9 +75,17 @@ SETTINGS: dict[str, Setting] = {
     ),
     "TIMEOUT": Setting(10.0, _float, "Read timeout of Calendly API calls, in seconds."),
     "CONNECT_TIMEOUT": Setting(5.0, _float, "Connect timeout of Calendly API calls, in seconds."),
-    "MAX_RETRIES": Setting(3, _int, "Retries of idempotent calls on faults and 429s."),
+    "MAX_RETRIES": Setting(
+        3, _int, "Retries of idempotent calls on faults and 429s (sync, commands, tasks)."
+    ),
     "MAX_RETRY_WAIT": Setting(
-        60.0, _float, "Upper bound of the total time spent waiting between retries, seconds."
+        60.0, _float, "Total wait between retries, seconds (sync, commands, tasks)."
+    ),
+    "REQUEST_MAX_RETRIES": Setting(
+        1, _int, "Retries of idempotent calls made while serving a web request."
+    ),
+    "REQUEST_MAX_RETRY_WAIT": Setting(
+        5.0, _float, "Total wait between retries while serving a web request, seconds."
     ),
     "ENCRYPTION_KEYS": Setting(
         [],

@@ -35,8 +35,8 @@ def sb(sandbox: Sandbox, settings: Any) -> Iterator[Sandbox]:
     sandbox.configure(**{**CONFIG_DEFAULTS, "deliver": "off"})
     settings.CALENDLY_BASE_URL = sandbox.url
     settings.CALENDLY_ACCESS_TOKEN = sandbox.token
-    settings.CALENDLY_MAX_RETRIES = 0
-    settings.CALENDLY_MAX_RETRY_WAIT = 0.5
+    settings.CALENDLY_REQUEST_MAX_RETRIES = 0
+    settings.CALENDLY_REQUEST_MAX_RETRY_WAIT = 0.5
     settings.CALENDLY_TIMEOUT = 2.0
     settings.CALENDLY_CONNECT_TIMEOUT = 2.0
     sandbox.reset_stats()

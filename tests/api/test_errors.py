@@ -6,6 +6,7 @@ Table-driven over the 26 endpoints (tests/api/world.py), talking HTTP to the san
 from __future__ import annotations
 
 import base64
+import time
 from typing import Any
 
 import pytest
@@ -162,6 +163,35 @@ def test_rate_limited_is_a_429_with_retry_after(
     response = send(api, endpoint, world)
     assert_error(response, 429, "rate_limited")
     assert int(response["Retry-After"]) >= 1
+
+
+@pytest.mark.django_db
+def test_with_default_budgets_a_long_rate_limit_is_answered_at_once(
+    sb: Any, world: Any, api: APIClient, settings: Any
+) -> None:
+    # The defaults, not the suite's zeroed retries: Calendly's window resets in about a
+    # minute, far past a web worker's timeout, so the request must not wait for it.
+    del settings.CALENDLY_REQUEST_MAX_RETRIES
+    del settings.CALENDLY_REQUEST_MAX_RETRY_WAIT
+    sb.configure(rate_limit=1, rate_window=60)
+    send(api, ENDPOINTS[0], world)
+    started = time.monotonic()
+    response = send(api, ENDPOINTS[0], world)
+    assert time.monotonic() - started < 2.0
+    assert_error(response, 429, "rate_limited")
+    assert int(response["Retry-After"]) > 5
+
+
+@pytest.mark.django_db
+def test_with_default_budgets_a_short_rate_limit_is_waited_out(
+    sb: Any, world: Any, api: APIClient, settings: Any
+) -> None:
+    del settings.CALENDLY_REQUEST_MAX_RETRIES
+    del settings.CALENDLY_REQUEST_MAX_RETRY_WAIT
+    sb.configure(rate_limit=1, rate_window=1)
+    send(api, ENDPOINTS[0], world)
+    response = send(api, ENDPOINTS[0], world)
+    assert response.status_code == 200, response.content
 
 
 @pytest.mark.django_db

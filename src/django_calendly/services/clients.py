@@ -39,21 +39,33 @@ def _user_token(user: Any) -> str | None:
     return fresh_access_token(connection)
 
 
-def get_client(user: Any = None) -> CalendlyClient:
-    """The client to call Calendly with on behalf of ``user``."""
+def get_client(user: Any = None, *, background: bool = False) -> CalendlyClient:
+    """The client to call Calendly with on behalf of ``user``.
+
+    By default the client fits a web request: few retries and a short total wait
+    (``CALENDLY_REQUEST_MAX_RETRIES``, ``CALENDLY_REQUEST_MAX_RETRY_WAIT``), so a 429 whose
+    window resets in a minute is answered at once with ``Retry-After`` instead of holding a
+    worker past its timeout. ``background=True`` (the sync, management commands, tasks)
+    gets the patient budget: ``CALENDLY_MAX_RETRIES``, ``CALENDLY_MAX_RETRY_WAIT``.
+    """
     token = _user_token(user) or calendly_settings.ACCESS_TOKEN
     if not token:
         raise NotConfigured(
             "No Calendly credentials: set CALENDLY_ACCESS_TOKEN, or connect a Calendly "
             "account (OAuth) for this user."
         )
+    if background:
+        retries, wait = calendly_settings.MAX_RETRIES, calendly_settings.MAX_RETRY_WAIT
+    else:
+        retries = calendly_settings.REQUEST_MAX_RETRIES
+        wait = calendly_settings.REQUEST_MAX_RETRY_WAIT
     key = (
         token,
         calendly_settings.BASE_URL,
         calendly_settings.TIMEOUT,
         calendly_settings.CONNECT_TIMEOUT,
-        calendly_settings.MAX_RETRIES,
-        calendly_settings.MAX_RETRY_WAIT,
+        retries,
+        wait,
     )
     with _lock:
         client = _clients.get(key)

@@ -78,7 +78,7 @@ def sync_scheduled_events(
     Raises ``SyncError`` (with a message fit for a user) when the sync stops; the progress
     made is kept and the next call resumes from it.
     """
-    client = client or get_client()
+    client = client or get_client(background=True)
     scope = resolve_scope(client, organization=organization, user=user)
     start, end = default_window()
     options = SyncOptions(

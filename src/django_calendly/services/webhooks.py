@@ -766,7 +766,7 @@ def _client(client: Any = None) -> Any:
         return client
     from .clients import get_client
 
-    return get_client()
+    return get_client(background=True)
 
 
 def _organization_and_user(client: Any) -> tuple[str, str]:
