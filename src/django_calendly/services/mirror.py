@@ -122,6 +122,23 @@ def _max_params(connection: Any) -> int:
     return int(connection.features.max_query_params or _POSTGRES_MAX_PARAMS)
 
 
+#: Field types whose database value is the Python value itself when it has exactly the
+#: type listed (``get_db_prep_save`` would return it unchanged): skipping the call saves
+#: most of the CPU of preparing a page. Anything else goes through ``get_db_prep_save``.
+_PLAIN_TYPES: dict[str, tuple[type, ...]] = {
+    "CharField": (str,),
+    "TextField": (str,),
+    "SlugField": (str,),
+    "BooleanField": (bool,),
+    "IntegerField": (int,),
+    "BigIntegerField": (int,),
+    "SmallIntegerField": (int,),
+    "PositiveIntegerField": (int,),
+    "PositiveBigIntegerField": (int,),
+    "PositiveSmallIntegerField": (int,),
+}
+
+
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value is False
 
@@ -269,6 +286,9 @@ def bulk_upsert(
         + f" WHERE {where}"
     )
 
+    plain = [
+        () if f.is_relation else _PLAIN_TYPES.get(f.get_internal_type(), ()) for f in fields
+    ]
     now = timezone.now()
     batch = max(1, min(len(items), _max_params(connection) // len(fields)))
     written = 0
@@ -277,7 +297,7 @@ def bulk_upsert(
             chunk = items[start : start + batch]
             params: list[Any] = []
             for row in chunk:
-                for field in fields:
+                for field, types in zip(fields, plain, strict=True):
                     name = field.attname
                     value: Any
                     if name in auto_now:
@@ -286,7 +306,9 @@ def bulk_upsert(
                         value = row[name]
                     else:
                         value = field.get_default()
-                    params.append(field.get_db_prep_save(value, connection))
+                    if value is None or type(value) not in types:
+                        value = field.get_db_prep_save(value, connection)
+                    params.append(value)
             # Only quoted names and constants are formatted in; every value is a parameter.
             values = ", ".join([placeholder] * len(chunk))
             sql = f"INSERT INTO {table} ({columns}) VALUES {values}{suffix}"  # noqa: S608
