@@ -19,10 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -36,35 +33,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from django_calendly.client import CalendlyClient  # noqa: E402
 from django_calendly.client.client import USER_AGENT  # noqa: E402
+from django_calendly.sandbox import SandboxProcess  # noqa: E402
 
 TOKEN = "bench-token"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_sandbox(port: int) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "django_calendly.sandbox", "--host", "127.0.0.1",
-         "--port", str(port), "--seed", "50", "--token", TOKEN],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            err = proc.stderr.read().decode() if proc.stderr else ""
-            raise SystemExit(f"sandbox exited: {err}")
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/_sandbox/info", timeout=0.5, trust_env=False)
-            return proc
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("the sandbox did not start within 15 s")
 
 
 def control(http: httpx.Client, method: str, name: str) -> Any:
@@ -138,10 +109,8 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=100)
     args = parser.parse_args()
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    proc = start_sandbox(port)
-    try:
+    with SandboxProcess(token=TOKEN, seed=50) as sandbox:
+        base = sandbox.url
         headers = {"Authorization": f"Bearer {TOKEN}", "Accept": "application/json",
                    "User-Agent": USER_AGENT}
         timeout = httpx.Timeout(10.0, connect=5.0)
@@ -198,12 +167,6 @@ def main() -> int:
               f"{stats['connections']} (target 1): "
               f"{'met' if stats['connections'] == 1 else 'NOT met'}")
         return 0
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 if __name__ == "__main__":

@@ -22,9 +22,7 @@ import json
 import math
 import os
 import resource
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,39 +32,10 @@ from typing import Any
 
 import httpx
 
+from django_calendly.sandbox import SandboxProcess
+
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "bench-sync-token"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_sandbox(events: int, latency: float) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    port = free_port()
-    proc = subprocess.Popen(  # noqa: S603 - our own module
-        [
-            sys.executable, "-m", "django_calendly.sandbox", "--port", str(port),
-            "--seed", str(events), "--latency", str(latency), "--token", TOKEN,
-            "--random-seed", "1",
-        ],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
-    )
-    info: dict[str, str] = {}
-    assert proc.stdout is not None
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            raise RuntimeError("the sandbox exited before it was ready")
-        key, _, value = line.strip().partition(":")
-        info[key.strip()] = value.strip()
-        if line.strip().startswith("Seeded"):
-            return proc, info
-    raise RuntimeError("the sandbox did not start in time")
 
 
 class Control:
@@ -159,15 +128,14 @@ def main() -> int:
         "events": args.events, "latency_s": args.latency, "concurrency": args.concurrency,
     }
     started = time.monotonic()
-    proc, info = start_sandbox(args.events, args.latency)
-    print(f"sandbox seeded with {args.events} events in {time.monotonic() - started:.1f}s")
-    try:
+    with SandboxProcess(
+        token=TOKEN, seed=args.events, latency=args.latency, random_seed=1
+    ) as sandbox:
+        info = sandbox.info()
+        print(f"sandbox seeded with {args.events} events in {time.monotonic() - started:.1f}s")
         with tempfile.TemporaryDirectory() as tmp:
-            setup_django(info["URL"], info["Organization"], tmp)
-            run(args, figures, info, Control(info["URL"]), rate_limit, rate_window)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+            setup_django(sandbox.url, info["organization"], tmp)
+            run(args, figures, info, Control(sandbox.url), rate_limit, rate_window)
     print(json.dumps(figures, indent=2))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2))
@@ -177,7 +145,7 @@ def main() -> int:
 def run(
     args: argparse.Namespace,
     figures: dict[str, Any],
-    info: dict[str, str],
+    info: dict[str, Any],
     control: Control,
     rate_limit: int,
     rate_window: float,
@@ -219,7 +187,7 @@ def run(
 
     from django_calendly.services.clients import get_client
 
-    client = get_client()
+    client = get_client(background=True)
     uuids = list(
         ScheduledEvent.objects.order_by("start_time").values_list("uuid", flat=True)[:2000]
     )
@@ -296,7 +264,7 @@ def run(
     web.force_login(user)
     local_url = "/modules/calendly/local/scheduled-events/?page_size=20"
     proxied_url = (
-        f"/modules/calendly/scheduled/events/list/?organization={info['Organization']}&count=20"
+        f"/modules/calendly/scheduled/events/list/?organization={info['organization']}&count=20"
     )
 
     def local() -> None:

@@ -7,5 +7,6 @@ for tests, benchmarks and the demo. See docs/sandbox.md.
 from .core import Sandbox
 from .delivery import Delivery
 from .errors import ApiError
+from .process import SandboxProcess, free_port
 
-__all__ = ["ApiError", "Delivery", "Sandbox"]
+__all__ = ["ApiError", "Delivery", "Sandbox", "SandboxProcess", "free_port"]

@@ -1,0 +1,16 @@
+import httpx
+
+from django_calendly.sandbox import SandboxProcess
+
+
+def test_sandbox_in_its_own_process_serves_and_stops():
+    with SandboxProcess(seed=3, token="proc-token", latency=0.0) as sb:
+        info = sb.info()
+        assert info["url"] == sb.url
+        with httpx.Client(base_url=sb.url, trust_env=False) as http:
+            me = http.get("/users/me", headers={"Authorization": "Bearer proc-token"})
+            assert me.status_code == 200
+            assert me.json()["resource"]["uri"] == info["user"]
+            assert http.get("/users/me").status_code == 401
+        assert sb.stats()["requests"]["GET /users/{uuid}"] == 2
+    assert sb.process.poll() is not None
