@@ -9,13 +9,18 @@ same call made directly with ``CalendlyClient``; and the TCP connections the san
 during the proxied calls (each worker should reuse one pooled client).
 
     .venv/bin/python bench/proxy_overhead.py [--calls 500] [--workers 2]
-        [--worker-class gthread|sync] [--threads 4]
+        [--worker-class gthread|sync] [--threads 4] [--split]
+
+``--split`` serves the project through a thin WSGI wrapper that puts the time spent inside
+Django (from the WSGI call to ``start_response``) in a response header, and reports it next
+to the end-to-end times: what is left is gunicorn, the socket and the bench's HTTP client.
 
 Both clients keep their connection open between calls (HTTP keep-alive), as a browser or an
 API client would. gunicorn's ``gthread`` workers honour keep-alive; its default ``sync``
 workers close the connection after every response, so with ``--worker-class sync`` each
 proxied call also pays a TCP connect, gunicorn's accept and a close, which the direct client
-call does not (about 2.5-3 ms of the difference on the 2-vCPU machine of docs/benchmarks.md).
+call does not (on loopback, within noise in interleaved A/B runs on the 2-vCPU machine of
+docs/benchmarks.md).
 
 HTTP Basic verifies the password on every request; with Django's default PBKDF2 hasher that
 alone costs hundreds of milliseconds, which measures the hasher, not the proxy. The run
@@ -93,6 +98,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=50, help="events the sandbox seeds")
     parser.add_argument("--default-hasher", action="store_true",
                         help="keep the demo's PBKDF2 password hasher")
+    parser.add_argument("--split", action="store_true",
+                        help="also report the time spent inside Django, measured in the worker")
     args = parser.parse_args()
 
     from django_calendly.client import CalendlyClient
@@ -108,6 +115,20 @@ def main() -> int:
             'PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]\n'
         )
         settings_module = "bench_settings"
+    wsgi_app = "demo.wsgi"
+    if args.split:
+        (tmp / "bench_timing_wsgi.py").write_text(
+            "import time\n"
+            "from demo.wsgi import application as django_app\n\n\n"
+            "def application(environ, start_response):\n"
+            "    began = time.perf_counter()\n\n"
+            "    def timed_start_response(status, headers, exc_info=None):\n"
+            "        spent = (time.perf_counter() - began) * 1e6\n"
+            "        headers.append(('X-Bench-App-Us', str(round(spent))))\n"
+            "        return start_response(status, headers, exc_info)\n\n"
+            "    return django_app(environ, timed_start_response)\n"
+        )
+        wsgi_app = "bench_timing_wsgi"
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(tmp), str(ROOT / "example"), str(ROOT / "src")]),
@@ -140,7 +161,7 @@ def main() -> int:
             env=env, check=True,
         )
         gunicorn = subprocess.Popen(  # noqa: S603
-            [str(VENV_BIN / "gunicorn"), "demo.wsgi", "-w", str(args.workers),
+            [str(VENV_BIN / "gunicorn"), wsgi_app, "-w", str(args.workers),
              "--worker-class", args.worker_class,
              *(["--threads", str(args.threads)] if args.worker_class == "gthread" else []),
              "--chdir", str(ROOT / "example"), "-b", f"127.0.0.1:{web_port}",
@@ -159,6 +180,10 @@ def main() -> int:
         direct_ms: list[float] = []
         proxied_ms: list[float] = []
         floor_ms: list[float] = []  # same endpoint, refused before any upstream call
+        app_ms: dict[str, list[float]] = {"proxied": [], "floor": []}  # with --split
+
+        def app_time(response: httpx.Response) -> float:
+            return int(response.headers.get("X-Bench-App-Us", "0")) / 1000
         with (
             CalendlyClient(token=TOKEN, base_url=sandbox_url, max_retries=0) as direct,
             httpx.Client(base_url=web_url, timeout=30, headers={"Authorization": auth}) as web,
@@ -180,6 +205,7 @@ def main() -> int:
                 began = time.perf_counter()
                 response = web.get(path)
                 proxied_ms.append((time.perf_counter() - began) * 1000)
+                app_ms["proxied"].append(app_time(response))
                 if response.status_code != 200 or response.json() != {"resource": event}:
                     raise SystemExit(
                         f"unexpected answer {response.status_code}: {response.text[:300]}"
@@ -189,6 +215,7 @@ def main() -> int:
                 began = time.perf_counter()
                 refused = web.get(path_template.format("bad$uuid"))
                 floor_ms.append((time.perf_counter() - began) * 1000)
+                app_ms["floor"].append(app_time(refused))
                 if refused.status_code != 400:
                     raise SystemExit(f"expected a 400, got {refused.status_code}")
         stats = control.get("/_sandbox/stats").json()
@@ -205,6 +232,7 @@ def main() -> int:
     workers = f"{args.workers} {args.worker_class}" + (
         f" x {args.threads} threads" if args.worker_class == "gthread" else ""
     )
+    print(f"load average (1 min) at the end: {os.getloadavg()[0]:.2f}")
     print(f"calls: {args.calls} each; gunicorn workers: {workers}; "
           f"hasher: {'demo default (PBKDF2)' if args.default_hasher else 'MD5 (bench)'}")
     print(f"direct CalendlyClient   median {direct_median:7.2f} ms   "
@@ -214,6 +242,12 @@ def main() -> int:
     print(f"added by the endpoint   median {added:7.2f} ms   (target <= 3 ms)")
     print(f"  of which a request refused before the upstream call (gunicorn, Django, "
           f"middleware, Basic auth) costs median {statistics.median(floor_ms):.2f} ms")
+    if args.split:
+        for label, name, series in (("200", "proxied", proxied_ms), ("400", "floor", floor_ms)):
+            inside = statistics.median(app_ms[name])
+            print(f"  {label}: inside Django (in the worker) median {inside:.2f} ms, "
+                  f"outside (gunicorn, socket, bench client) "
+                  f"{statistics.median(series) - inside:.2f} ms")
     print(f"upstream calls during the proxied run: {upstream_calls}")
     print(f"upstream TCP connections accepted during the proxied run: {stats['connections']} "
           f"(target <= {args.workers})")
