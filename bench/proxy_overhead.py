@@ -52,12 +52,6 @@ TOKEN = "bench-proxy-token"
 USER, PASSWORD = "bench", "bench-password"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def wait_until(check: Any, what: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     last: Exception | None = None
@@ -103,10 +97,10 @@ def main() -> int:
     args = parser.parse_args()
 
     from django_calendly.client import CalendlyClient
+    from django_calendly.sandbox import SandboxProcess, free_port
 
     tmp = Path(tempfile.mkdtemp(prefix="calendly-bench-"))
-    sandbox_port, web_port = free_port(), free_port()
-    sandbox_url = f"http://127.0.0.1:{sandbox_port}"
+    web_port = free_port()
     web_url = f"http://127.0.0.1:{web_port}"
     settings_module = "demo.settings"
     if not args.default_hasher:
@@ -135,22 +129,18 @@ def main() -> int:
         "DJANGO_SETTINGS_MODULE": settings_module,
         "DJANGO_DEBUG": "0",
         "DEMO_SQLITE_PATH": str(tmp / "db.sqlite3"),
-        "CALENDLY_BASE_URL": sandbox_url,
         "CALENDLY_ACCESS_TOKEN": TOKEN,
     }
     env.pop("DATABASE_URL", None)
-    sandbox = gunicorn = None
+    sandbox: SandboxProcess | None = None
+    gunicorn = None
     try:
-        sandbox = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "django_calendly.sandbox", "--port", str(sandbox_port),
-             "--token", TOKEN, "--seed", str(args.seed)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
+        sandbox = SandboxProcess(token=TOKEN, seed=args.seed)
+        sandbox_url = env["CALENDLY_BASE_URL"] = sandbox.url
         # Idle connections kept for the whole run, so stats calls open none of their own.
         control = httpx.Client(
             base_url=sandbox_url, timeout=10, limits=httpx.Limits(keepalive_expiry=600)
         )
-        wait_until(lambda: control.get("/_sandbox/info").status_code == 200, "the sandbox")
 
         manage = [sys.executable, str(ROOT / "example" / "manage.py")]
         subprocess.run([*manage, "migrate", "-v", "0"], env=env, check=True)  # noqa: S603
@@ -222,7 +212,8 @@ def main() -> int:
         control.close()
     finally:
         stop(gunicorn)
-        stop(sandbox)
+        if sandbox is not None:
+            sandbox.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
     direct_median = statistics.median(direct_ms)
