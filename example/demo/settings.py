@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "django_calendly",
@@ -91,6 +92,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "django-calendly",
     "DESCRIPTION": "Calendly endpoints of the Django project, under /modules/calendly/.",
     "VERSION": "0.1.0",
+    # Swagger UI's assets from drf-spectacular-sidecar (the docs-offline extra), not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Background work: run at once in-process by default; set DEMO_TASKS_BACKEND=db to use

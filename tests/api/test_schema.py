@@ -121,3 +121,6 @@ def test_schema_and_docs_are_served_to_logged_in_users_only() -> None:
     docs = client.get("/modules/calendly/docs/")
     assert docs.status_code == 200
     assert b"swagger" in docs.content.lower()
+    # The page's assets are served by Django (drf-spectacular-sidecar), not by a CDN.
+    assert b"/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs.content
+    assert b"cdn.jsdelivr" not in docs.content
