@@ -57,7 +57,7 @@ with CalendlyClient(token=os.environ["CALENDLY_ACCESS_TOKEN"],
 cat <<TXT
 
 Admin login:   admin / $password   (http://127.0.0.1:$DEMO_PORT/admin/)
-API docs:      $B/docs/
+API docs:      $B/docs/   (log in at /admin/ first)
 
 Try:
   curl -u admin:$password $B/user/details/me/
