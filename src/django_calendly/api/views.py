@@ -374,7 +374,7 @@ class CancelEventView(CalendlyAPIView):
         uuid = s.check_path_uuid("uuid", uuid)
         body = self.body(s.CancelBody)
         return resource_response(
-            service.cancel_event(request.user, uuid, reason=body.get("reason") or None),
+            service.cancel_event(request.user, uuid, reason=body.get("reason")),
             status.HTTP_201_CREATED,
         )
 

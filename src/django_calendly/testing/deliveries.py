@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..client.signatures import SIGNATURE_HEADER, sign
+from ..client.validation import format_datetime
 
 DEFAULT_URL = "/modules/calendly/webhook/"
 
@@ -27,9 +28,7 @@ __all__ = ["DEFAULT_URL", "envelope", "post_delivery", "signed_delivery"]
 def _iso(value: datetime | str | None) -> str:
     if value is None:
         value = datetime.now(UTC)
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return value
+    return format_datetime(value) if isinstance(value, datetime) else value
 
 
 def envelope(

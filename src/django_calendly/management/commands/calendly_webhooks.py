@@ -19,6 +19,7 @@ from ...client.errors import CalendlyError
 from ...models import WebhookDelivery
 from ...services import webhooks as service
 from ...services.clients import NotConfigured
+from ...services.mirror import last_segment
 
 
 class Command(BaseCommand):
@@ -75,7 +76,7 @@ class Command(BaseCommand):
         for sub in subs:
             key = "key held" if sub["has_key"] else "no key here"
             self.stdout.write(
-                f"{sub['uri'].rsplit('/', 1)[-1]}  {sub.get('state', '?'):8}  "
+                f"{last_segment(sub['uri'])}  {sub.get('state', '?'):8}  "
                 f"{sub.get('scope', '?'):12}  {sub.get('callback_url')}  "
                 f"[{', '.join(sub.get('events') or [])}]  ({key})"
             )
