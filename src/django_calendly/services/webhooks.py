@@ -29,7 +29,6 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, connection, models, transaction
@@ -52,6 +51,7 @@ from ..models import (
     WebhookSubscription,
 )
 from .mirror import (
+    _applies,
     bulk_upsert,
     event_type_fields,
     invitee_fields,
@@ -433,9 +433,18 @@ def _get_or_insert(model: type[M], fields: dict[str, Any]) -> tuple[M, bool]:
     return manager.create(**fields), True
 
 
-def _is_older(incoming: datetime | None, stored: datetime | None) -> bool:
-    """Whether incoming data is strictly older than what the mirror holds."""
-    return incoming is not None and stored is not None and incoming < stored
+#: The columns the convergence rule compares.
+_RULE_FIELDS = ("calendly_updated_at", "status", "deleted_at")
+
+
+def _superseded(row: models.Model, fields: Mapping[str, Any]) -> bool:
+    """Whether the stored ``row`` wins over the incoming ``fields``: the mirror's
+    convergence rule (``services.mirror._applies``, the Python twin of ``bulk_upsert``'s SQL
+    condition), so webhooks and the pull sync never disagree. Strictly older data loses,
+    a canceled row is never reactivated, a deleted one never undeleted; as in the SQL
+    form, only the columns present in ``fields`` are compared."""
+    stored = {name: getattr(row, name) for name in _RULE_FIELDS if name in fields}
+    return not _applies(fields, stored)
 
 
 def _apply(row: models.Model, fields: Mapping[str, Any]) -> None:
@@ -452,11 +461,7 @@ def _apply_scheduled_event(ctx: _Context, data: Json) -> ScheduledEvent | None:
     )
     if created:
         return row
-    reactivating = (
-        row.status == ScheduledEvent.STATUS_CANCELED
-        and fields["status"] != ScheduledEvent.STATUS_CANCELED
-    )
-    if reactivating or _is_older(fields["calendly_updated_at"], row.calendly_updated_at):
+    if _superseded(row, fields):
         return row
     fields["organization"] = fields["organization"] or row.organization or ctx.organization
     _apply(row, fields)
@@ -502,12 +507,7 @@ def _apply_invitee(ctx: _Context, data: Json) -> tuple[Invitee, bool]:
     row, created = _get_or_insert(Invitee, {**fields, "scheduled_event_id": event_id})
     if created:
         return row, False
-    reactivating = (
-        row.status == Invitee.STATUS_CANCELED and fields["status"] != Invitee.STATUS_CANCELED
-    )
-    superseded = reactivating or _is_older(
-        fields["calendly_updated_at"], row.calendly_updated_at
-    )
+    superseded = _superseded(row, fields)
     if superseded:
         # Keep the newer data; only fill reschedule links it does not have yet.
         fields = {k: fields[k] for k in ("old_invitee", "new_invitee") if not getattr(row, k)}
@@ -682,8 +682,7 @@ def _handle_event_type(ctx: _Context) -> None:
     row, created = _get_or_insert(EventType, fields)
     superseded = False
     if not created:
-        undeleting = row.deleted_at is not None and fields["deleted_at"] is None
-        superseded = undeleting or _is_older(fields["calendly_updated_at"], row.calendly_updated_at)
+        superseded = _superseded(row, fields)
         if not superseded:
             fields["organization"] = (
                 data.get("organization") or row.organization or fields["organization"]
