@@ -8,10 +8,8 @@ function: ``sync_scheduled_events(organization=..., user=..., since=..., until=.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
-
-from django.utils import timezone
 
 from ..conf import calendly_settings
 from ..models import CalendlyConnection, SyncState, WebhookSubscription
@@ -53,14 +51,6 @@ def resolve_scope(
     return Scope(SCOPE_ORGANIZATION, org, org)
 
 
-def default_window(now: datetime | None = None) -> tuple[datetime, datetime]:
-    now = now or timezone.now()
-    return (
-        now - timedelta(days=calendly_settings.SYNC_DAYS_BACK),
-        now + timedelta(days=calendly_settings.SYNC_DAYS_AHEAD),
-    )
-
-
 def sync_scheduled_events(
     *,
     organization: str | None = None,
@@ -80,14 +70,12 @@ def sync_scheduled_events(
     """
     client = client or get_client(background=True)
     scope = resolve_scope(client, organization=organization, user=user)
-    start, end = default_window()
     options = SyncOptions(
         scope=scope.kind,
         scope_uri=scope.uri,
         organization=scope.organization,
-        window_start=since or start,
-        window_end=until or end,
-        window_given=since is not None or until is not None,
+        window_start=since,  # None: the default window (applied by the engine)
+        window_end=until,
         full=full,
         dry_run=dry_run,
         concurrency=concurrency or calendly_settings.SYNC_CONCURRENCY,

@@ -36,6 +36,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..client.errors import APIError, BadRequest, CalendlyError, NotFound
+from ..conf import calendly_settings
 from ..models import EventType, ScheduledEvent, SyncState
 from ..services import mirror
 from .pacing import RateLimitPacer
@@ -102,12 +103,13 @@ class SyncOptions:
     scope: str  # "organization" or "user"
     scope_uri: str
     organization: str = ""  # stored on the mirrored rows (the user's organization for a user)
+    # The window; an end left None takes its default (``default_window``). A window the
+    # caller chose (either end given) is not replaced by a stored, interrupted one.
     window_start: datetime | None = None
     window_end: datetime | None = None
     full: bool = False  # ignore the resume point and the signatures: fetch every invitee
     dry_run: bool = False  # list, compare, write nothing, fetch no invitees
     concurrency: int = 4
-    window_given: bool = False  # the caller chose the window (a stored one is not reused)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -116,6 +118,15 @@ class _PendingPage:
     events: list[dict[str, Any]]  # the events of the page whose invitees are being fetched
     futures: list[Future[list[dict[str, Any]]]]
     next_token: str | None
+
+
+def default_window(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """``CALENDLY_SYNC_DAYS_BACK`` days back to ``CALENDLY_SYNC_DAYS_AHEAD`` days ahead."""
+    now = now or timezone.now()
+    return (
+        now - timedelta(days=calendly_settings.SYNC_DAYS_BACK),
+        now + timedelta(days=calendly_settings.SYNC_DAYS_AHEAD),
+    )
 
 
 def invitees_signature(data: dict[str, Any]) -> str:
@@ -223,9 +234,10 @@ class SyncEngine:
         started = time.monotonic()
         self._state = state = self._claim_state()
 
-        now = timezone.now()
-        start = opts.window_start or now - timedelta(days=30)
-        end = opts.window_end or now + timedelta(days=365)
+        default_start, default_end = default_window()
+        start = opts.window_start or default_start
+        end = opts.window_end or default_end
+        window_given = opts.window_start is not None or opts.window_end is not None
         resume_token: str | None = None
         if (
             not opts.full
@@ -233,7 +245,7 @@ class SyncEngine:
             and state.window_start
             and state.window_end
             and (
-                not opts.window_given
+                not window_given
                 or (state.window_start == start and state.window_end == end)
             )
         ):
