@@ -109,6 +109,14 @@ def test_ensure_replaces_a_subscription_without_a_known_key(
     assert not remote_to(url)
 
 
+def test_ensure_reads_the_token_user_once(calendly_sandbox: Any) -> None:
+    from django_calendly.services.webhooks import ensure_subscription
+
+    calendly_sandbox.reset_stats()
+    ensure_subscription("https://example.com/modules/calendly/webhook/")
+    assert calendly_sandbox.stats()["requests"]["GET /users/{uuid}"] == 1
+
+
 def test_ensure_says_when_the_plan_forbids_webhooks(
     calendly_sandbox_factory: Any, settings: Any
 ) -> None:

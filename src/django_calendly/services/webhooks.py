@@ -788,10 +788,17 @@ def list_subscriptions(
 ) -> list[dict[str, Any]]:
     """Calendly's subscriptions for the organization (and the token's user), each with
     ``has_key``: whether this app holds its signing key."""
-    from ..client import errors
-
     client = _client(client)
     organization, user = _organization_and_user(client)
+    return _list_subscriptions(client, organization, user, scopes)
+
+
+def _list_subscriptions(
+    client: Any, organization: str, user: str, scopes: Sequence[str] = ("organization", "user")
+) -> list[dict[str, Any]]:
+    """``list_subscriptions`` for an organization and user already known (one /users/me)."""
+    from ..client import errors
+
     local = set(WebhookSubscription.objects.exclude(signing_key="").values_list("uri", flat=True))
     found: dict[str, dict[str, Any]] = {}
     for scope in scopes:
@@ -830,10 +837,10 @@ def ensure_subscription(
     wanted = sorted(set(events or DEFAULT_EVENTS))
     client = _client(client)
     organization, user = _organization_and_user(client)
-    try:
-        current = [s for s in list_subscriptions(client=client) if s.get("callback_url") == url]
-    except errors.PermissionDenied as exc:
-        raise _not_allowed(exc) from exc
+    # (_list_subscriptions turns Calendly's 403s into WebhooksNotAllowed itself.)
+    current = [
+        s for s in _list_subscriptions(client, organization, user) if s.get("callback_url") == url
+    ]
     keep: dict[str, Any] | None = None
     for sub in current:
         matches = (
