@@ -28,7 +28,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, connection, models, transaction
@@ -367,10 +367,8 @@ def replay_deliveries(ids: Iterable[int], *, force: bool = True) -> dict[str, in
 @dataclass
 class _Context:
     delivery: WebhookDelivery
-    envelope: dict[str, Any]
     payload: dict[str, Any]
     organization: str = ""
-    sends: list[tuple[Any, Any]] = field(default_factory=list)
 
     def send(self, signal: Any, event: Any, payload: Any = None) -> None:
         signal.send(
@@ -384,7 +382,7 @@ class _Context:
 def _dispatch(delivery: WebhookDelivery) -> None:
     envelope = json.loads(delivery.body)
     payload = envelope.get("payload") or {}
-    ctx = _Context(delivery, envelope, payload)
+    ctx = _Context(delivery, payload)
     handler = HANDLERS.get(delivery.event)
     if handler is not None:
         handler(ctx)
@@ -455,7 +453,7 @@ def _apply(row: models.Model, fields: Mapping[str, Any]) -> None:
 def _apply_scheduled_event(ctx: _Context, data: Json) -> ScheduledEvent | None:
     if not isinstance(data, Mapping) or not data.get("uri"):
         return None
-    fields = scheduled_event_fields(data, data.get("organization") or "")
+    fields = scheduled_event_fields(data)
     row, created = _get_or_insert(
         ScheduledEvent, {**fields, "organization": fields["organization"] or ctx.organization}
     )
@@ -481,12 +479,6 @@ def _current_no_show(invitee_uri: str) -> str | None:
     if latest is None:
         return None
     return "" if latest[1] else latest[0]
-
-
-def _refresh_no_show(row: Invitee) -> None:
-    current = _current_no_show(row.uri)
-    if current is not None:
-        row.no_show = current
 
 
 def _apply_invitee(ctx: _Context, data: Json) -> tuple[Invitee, bool]:
@@ -649,7 +641,9 @@ def _handle_no_show(ctx: _Context) -> None:
     else:
         invitee = Invitee.objects.select_for_update().filter(uri=invitee_uri).first()
         if invitee is not None:
-            _refresh_no_show(invitee)
+            current = _current_no_show(invitee_uri)
+            if current is not None:
+                invitee.no_show = current
             invitee.save(update_fields=["no_show", "synced_at"])
     signal = signals.invitee_no_show_deleted if deleted else signals.invitee_no_show_created
     rows: list[InviteeNoShow | None] = list(touched) or [None]
