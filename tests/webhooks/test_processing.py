@@ -209,6 +209,20 @@ def test_event_type_created_updated_deleted(client: Any, recorder: Any) -> None:
     assert recorder.of("event_type_changed")[2].superseded is True
 
 
+def test_event_type_signal_describes_the_delivery(client: Any, recorder: Any) -> None:
+    send(client, "event_type.created", p.event_type(updated_at=T2))
+    send(client, "event_type.updated", p.event_type(name="Stale", updated_at=T1))
+    fresh, stale = recorder.of("event_type_changed")
+    assert fresh == signals.EventTypeEvent(
+        action="created", uri=f"{p.API}/event_types/ET1", name="Intro call",
+        slug="intro-call", active=True, scheduling_url="https://calendly.com/host/intro-call",
+        duration=30, updated_at=fresh.updated_at, deleted_at=None, superseded=False,
+    )
+    assert fresh.updated_at is not None and fresh.updated_at.hour == 11
+    # A superseded delivery still reports its own (older) data, not the stored row's.
+    assert (stale.name, stale.superseded) == ("Stale", True)
+
+
 def test_routing_form_submission_stored_raw(client: Any, recorder: Any) -> None:
     payload = {
         "uri": f"{p.API}/routing_form_submissions/RFS1",
