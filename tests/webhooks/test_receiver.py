@@ -58,6 +58,20 @@ def test_valid_signature_is_accepted_stored_and_processed(client: Any) -> None:
     assert "Calendly-Webhook-Signature" in delivery.headers
 
 
+def test_only_the_kept_headers_are_stored(client: Any) -> None:
+    body = body_for()
+    signature = hand_signature(body, KEY, int(time.time()))
+    response = client.post(URL, data=body, content_type="application/json", headers={
+        "Calendly-Webhook-Signature": signature, "User-Agent": "Calendly-Webhooks",
+        "X-Request-Id": "req-1", "Authorization": "Bearer not-kept", "X-Other": "no",
+    })
+    assert response.status_code == 202, response.content
+    assert WebhookDelivery.objects.get().headers == {
+        "Calendly-Webhook-Signature": signature, "User-Agent": "Calendly-Webhooks",
+        "Content-Type": "application/json", "X-Request-Id": "req-1",
+    }
+
+
 @pytest.mark.parametrize("path", ["webhook/", "webhook", "webhook-url/", "webhook-url"])
 def test_every_route_answers(client: Any, path: str) -> None:
     body = body_for()

@@ -83,7 +83,8 @@ def receive_webhook(request: HttpRequest) -> HttpResponse:
         return _reject(request, 400, exc.code, exc.message)
 
     try:
-        stored = service.store_delivery(envelope, body, dict(request.headers))
+        # store_delivery keeps only service.KEPT_HEADERS (case-insensitive lookups here).
+        stored = service.store_delivery(envelope, body, request.headers)
     except DatabaseError:
         logger.exception("Could not store a Calendly webhook delivery; answering 503.")
         return _reject(request, 503, "unavailable", "The delivery cannot be stored now.")
