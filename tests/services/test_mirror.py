@@ -80,6 +80,18 @@ def test_json_and_datetimes_round_trip() -> None:
     ).exists()
 
 
+def test_extra_columns_are_written_with_each_event() -> None:
+    """The pull sync's path: ``extra`` adds ``invitees_signature`` to every row."""
+    written = mirror.upsert_scheduled_events(
+        [event("A"), event("B")], extra=lambda data: {"invitees_signature": data["uri"][-1]}
+    )
+    assert written == 2
+    assert dict(ScheduledEvent.objects.values_list("uuid", "invitees_signature")) == {
+        "A": "A",
+        "B": "B",
+    }
+
+
 def test_one_statement_per_batch() -> None:
     mirror.upsert_scheduled_events([event(f"EV{n}") for n in range(100)])
     items = [invitee(f"I{n}", event=f"EV{n % 100}") for n in range(300)]

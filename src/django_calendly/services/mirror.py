@@ -10,7 +10,7 @@ Calendly's JSON onto the indexed columns; the full JSON is kept in ``calendly_da
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -317,6 +317,8 @@ def bulk_upsert(
     return written
 
 
+#: Columns of an event type that an empty value never erases.
+EVENT_TYPE_FILL = ("organization",)
 #: Columns of a scheduled event that an empty value never erases.
 SCHEDULED_EVENT_FILL = ("organization",)
 #: An invitee's links: its event row, and both halves of a reschedule.
@@ -325,16 +327,25 @@ INVITEE_FILL = ("scheduled_event_id", "old_invitee", "new_invitee", "rescheduled
 
 def upsert_event_types(items: Iterable[Json]) -> int:
     return bulk_upsert(
-        EventType, [event_type_fields(i) for i in items], fill_fields=("organization",)
+        EventType, [event_type_fields(i) for i in items], fill_fields=EVENT_TYPE_FILL
     )
 
 
-def upsert_scheduled_events(items: Iterable[Json], organization: str = "") -> int:
-    return bulk_upsert(
-        ScheduledEvent,
-        [scheduled_event_fields(i, organization) for i in items],
-        fill_fields=SCHEDULED_EVENT_FILL,
-    )
+def upsert_scheduled_events(
+    items: Iterable[Json],
+    organization: str = "",
+    *,
+    extra: Callable[[Json], Mapping[str, Any]] | None = None,
+) -> int:
+    """Upsert scheduled events; ``extra(item)`` adds columns to each row (the pull sync adds
+    ``invitees_signature``; it must return the same keys for every item)."""
+    rows = []
+    for item in items:
+        row = scheduled_event_fields(item, organization)
+        if extra is not None:
+            row.update(extra(item))
+        rows.append(row)
+    return bulk_upsert(ScheduledEvent, rows, fill_fields=SCHEDULED_EVENT_FILL)
 
 
 def upsert_invitees(items: Iterable[Json]) -> int:

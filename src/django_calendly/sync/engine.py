@@ -137,6 +137,10 @@ def invitees_signature(data: dict[str, Any]) -> str:
     )
 
 
+def _signature_column(data: Any) -> dict[str, str]:
+    return {"invitees_signature": invitees_signature(data)}
+
+
 ProgressCallback = Callable[[SyncStats], None]
 
 
@@ -415,15 +419,9 @@ class SyncEngine:
         invitees: list[dict[str, Any]],
         next_token: str | None,
     ) -> None:
-        organization = self.options.organization
-        rows = []
-        for data in events:
-            row = mirror.scheduled_event_fields(data, organization)
-            row["invitees_signature"] = invitees_signature(data)
-            rows.append(row)
         with transaction.atomic():
-            self.stats.events_written += mirror.bulk_upsert(
-                ScheduledEvent, rows, fill_fields=mirror.SCHEDULED_EVENT_FILL
+            self.stats.events_written += mirror.upsert_scheduled_events(
+                events, self.options.organization, extra=_signature_column
             )
             self.stats.invitees_written += mirror.upsert_invitees(invitees)
             self.stats.pages_written += 1
