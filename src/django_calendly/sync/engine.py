@@ -167,14 +167,17 @@ class SyncEngine:
     # -- helpers --------------------------------------------------------------------------
 
     def _waited(self, seconds: float) -> None:
-        self.stats.rate_limit_waits += 1
-        self.stats.rate_limit_wait_seconds += seconds
+        # The pacer counts the wait (before calling this); here it is only logged and shown.
         logger.info("rate limit: waiting %.1fs for the window to reset", seconds)
         self._report()
 
     def _count_calls(self) -> None:
-        self.stats.api_calls = self.pacer.calls
-        self.stats.rate_limited = self.pacer.rate_limited
+        """Copy the pacer's counters (the only place they are kept) into the stats."""
+        pacer = self.pacer
+        self.stats.api_calls = pacer.calls
+        self.stats.rate_limited = pacer.rate_limited
+        self.stats.rate_limit_waits = pacer.waits
+        self.stats.rate_limit_wait_seconds = pacer.wait_seconds
 
     def _report(self) -> None:
         self._count_calls()
