@@ -110,7 +110,6 @@ class WebhookSubscriptionAdmin(ReadOnlyAdmin):
 
 
 class MirrorAdmin(ReadOnlyAdmin):
-    readonly_fields = ("pretty_data",)
     exclude = ("calendly_data",)
 
     @admin.display(description="Calendly data")
@@ -162,6 +161,7 @@ class CalendlyConnectionAdmin(ReadOnlyAdmin):
     """Who connected which Calendly account; the tokens themselves are never shown."""
 
     list_display = ("user", "owner", "organization", "expires_at", "refreshed_at", "healthy")
+    list_select_related = ("user",)
     search_fields = ("owner", "organization")
     fields = ("user", "owner", "organization", "scope", "expires_at", "connected_at",
               "refreshed_at", "last_error")

@@ -54,6 +54,7 @@ def test_mirror_is_read_only_and_searchable(client: Any, admin_client: Any) -> N
     invitee = Invitee.objects.get()
     detail = admin_client.get(f"/admin/calendly/invitee/{invitee.pk}/change/")
     assert detail.status_code == 200 and b"Ada Lovelace" in detail.content
+    assert b"Calendly data" in detail.content  # the pretty-printed JSON, read-only
     assert admin_client.get("/admin/calendly/invitee/add/").status_code == 403
 
 
@@ -84,3 +85,31 @@ def test_viewers_cannot_replay(client: Any) -> None:
     attempts = delivery.attempts
     client.post(base, {"action": "replay_selected", "_selected_action": [delivery.pk]})
     assert WebhookDelivery.objects.get().attempts == attempts
+
+
+def test_connection_list_reads_the_users_in_the_same_query(
+    admin_client: Any, django_user_model: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from django_calendly.models import CalendlyConnection
+
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get("/admin/calendly/calendlyconnection/").status_code == 200
+        return len(captured)
+
+    def connect(n: int) -> None:
+        CalendlyConnection.objects.create(
+            user=django_user_model.objects.create_user(f"user{n}"),
+            owner=f"{payloads.API}/users/U{n}", access_token="a", refresh_token="r",
+            expires_at=timezone.now(),
+        )
+
+    connect(1)
+    one = page_queries()
+    for n in range(2, 6):
+        connect(n)
+    assert page_queries() == one  # no query per row for its user
