@@ -42,10 +42,6 @@ def _list(value: Any) -> list[str]:
     return [part.strip() for part in str(value).split(",") if part.strip()]
 
 
-def _raw(value: Any) -> Any:
-    return value
-
-
 @dataclass(frozen=True)
 class Setting:
     default: Any
@@ -133,11 +129,6 @@ class CalendlySettings:
             if value is _UNSET:
                 return spec.default
         return spec.parse(value)
-
-    def is_set(self, name: str) -> bool:
-        """Whether a setting was given explicitly (settings module or environment)."""
-        full = f"CALENDLY_{name}"
-        return hasattr(django_settings, full) or (SETTINGS[name].env and full in os.environ)
 
 
 calendly_settings = CalendlySettings()

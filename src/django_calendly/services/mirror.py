@@ -18,7 +18,7 @@ from django.db import NotSupportedError, connections, models, router, transactio
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from ..models import EventType, Invitee, InviteeNoShow, ScheduledEvent
+from ..models import EventType, Invitee, ScheduledEvent
 
 Json = Mapping[str, Any]
 
@@ -359,7 +359,3 @@ def upsert_invitees(items: Iterable[Json]) -> int:
     for row in rows:
         row["scheduled_event_id"] = events.get(row["event"])
     return bulk_upsert(Invitee, rows, fill_fields=INVITEE_FILL)
-
-
-def upsert_no_shows(items: Iterable[Json]) -> int:
-    return bulk_upsert(InviteeNoShow, [no_show_fields(i) for i in items])

@@ -28,7 +28,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -110,7 +110,6 @@ class SyncOptions:
     full: bool = False  # ignore the resume point and the signatures: fetch every invitee
     dry_run: bool = False  # list, compare, write nothing, fetch no invitees
     concurrency: int = 4
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
