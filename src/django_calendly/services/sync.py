@@ -21,6 +21,7 @@ from ..sync.engine import (
     SyncOptions,
     SyncStats,
 )
+from . import mirror
 from .clients import get_client
 
 
@@ -40,8 +41,7 @@ def resolve_scope(
     if user:
         org = organization or configured
         if not org:
-            uuid = user.rstrip("/").rsplit("/", 1)[-1]
-            org = client.users.get(uuid).get("current_organization") or ""
+            org = client.users.get(mirror.last_segment(user)).get("current_organization") or ""
         return Scope(SCOPE_USER, user, org)
     org = organization or configured
     if not org:
