@@ -169,6 +169,22 @@ def test_organization_of_the_last_sync_when_none_is_configured(api, mirror_data,
     assert len(uris(api.get(URL))) == 5
 
 
+def test_the_app_organization_is_cached_per_process(api, mirror_data, settings):
+    from django_calendly.services.sync import invalidate_app_organization
+
+    del settings.CALENDLY_ORGANIZATION
+    SyncState.objects.create(
+        scope="organization", scope_uri=OTHER_ORG, last_started_at=datetime.now(UTC)
+    )
+    assert len(uris(api.get(URL))) == 5
+    # A change this process did not make (``update`` sends no signal, like another
+    # process's write) is seen once the cached value expires or is invalidated.
+    SyncState.objects.update(scope_uri=ORG)
+    assert len(uris(api.get(URL))) == 5
+    invalidate_app_organization()
+    assert f"{BASE}/scheduled_events/EV0001" in uris(api.get(URL))
+
+
 def test_no_upstream_call(api, mirror_data, settings):
     settings.CALENDLY_BASE_URL = "http://127.0.0.1:9"  # nothing listens there
     settings.CALENDLY_ACCESS_TOKEN = ""

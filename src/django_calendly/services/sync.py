@@ -7,9 +7,13 @@ function: ``sync_scheduled_events(organization=..., user=..., since=..., until=.
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from django.db.models.signals import post_delete, post_save
 
 from ..conf import calendly_settings
 from ..models import CalendlyConnection, SyncState, WebhookSubscription
@@ -108,6 +112,11 @@ def local_organization(user: Any = None) -> str:
     configured = calendly_settings.ORGANIZATION
     if configured:
         return str(configured)
+    return _app_organization.get()
+
+
+def _app_organization_from_db() -> str:
+    """The organization of the most recent sync, else of the newest subscription (2 queries)."""
     state = (
         SyncState.objects.exclude(last_started_at=None).order_by("-last_started_at").first()
     )
@@ -124,3 +133,58 @@ def local_organization(user: Any = None) -> str:
         .first()
     )
     return str(subscribed or "")
+
+
+class _AppOrganizationCache:
+    """The app-wide fallback of ``local_organization``, read from the database at most every
+    ``max_age`` seconds per process (as the signing keys in ``services.webhooks``), so a
+    local-API request costs no query for it. Saving or deleting a ``SyncState`` or a
+    ``WebhookSubscription`` in this process forgets it at once; another process's are seen
+    within ``max_age``."""
+
+    max_age = 30.0
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.value = ""
+        self.loaded_at = float("-inf")
+        self.generation = 0  # bumped by invalidate(): a load that raced with it is not kept
+
+    def get(self) -> str:
+        if time.monotonic() - self.loaded_at > self.max_age:
+            with self.lock:
+                if time.monotonic() - self.loaded_at > self.max_age:
+                    generation, loaded_at = self.generation, time.monotonic()
+                    value = _app_organization_from_db()
+                    if generation == self.generation:
+                        self.value, self.loaded_at = value, loaded_at
+                    return value
+        return self.value
+
+    def invalidate(self) -> None:
+        self.generation += 1
+        self.loaded_at = float("-inf")
+
+
+_app_organization = _AppOrganizationCache()
+
+
+def invalidate_app_organization(*args: Any, **kwargs: Any) -> None:
+    """Forget the cached app-wide organization (a signal receiver; tests call it too)."""
+    _app_organization.invalidate()
+
+
+post_save.connect(
+    invalidate_app_organization, sender=SyncState, dispatch_uid="calendly-app-org-state"
+)
+post_delete.connect(
+    invalidate_app_organization, sender=SyncState, dispatch_uid="calendly-app-org-state-del"
+)
+post_save.connect(
+    invalidate_app_organization, sender=WebhookSubscription, dispatch_uid="calendly-app-org-sub"
+)
+post_delete.connect(
+    invalidate_app_organization,
+    sender=WebhookSubscription,
+    dispatch_uid="calendly-app-org-sub-del",
+)
