@@ -153,6 +153,10 @@ def _applies(new: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
     return not (old.get("deleted_at") is not None and new.get("deleted_at") is None)
 
 
+#: Public name of the convergence rule, for callers outside this module (services/webhooks.py).
+applies = _applies
+
+
 def _merge(old: dict[str, Any], new: dict[str, Any], fill: Sequence[str]) -> dict[str, Any]:
     """What the database ends up with when ``new`` is upserted over ``old``."""
     merged = dict(new) if _applies(new, old) else dict(old)
