@@ -143,8 +143,10 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value is False
 
 
-def _applies(new: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
-    """The convergence rule (Python twin of the SQL condition, for duplicates in a batch)."""
+def applies(new: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
+    """The convergence rule: may ``new`` overwrite ``old``? The Python twin of the SQL
+    condition in ``bulk_upsert``; used for duplicates in a batch and by the webhook
+    processing, so that every writer follows one rule."""
     incoming, stored = new.get("calendly_updated_at"), old.get("calendly_updated_at")
     if incoming is not None and stored is not None and incoming < stored:
         return False
@@ -153,13 +155,9 @@ def _applies(new: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
     return not (old.get("deleted_at") is not None and new.get("deleted_at") is None)
 
 
-#: Public name of the convergence rule, for callers outside this module (services/webhooks.py).
-applies = _applies
-
-
 def _merge(old: dict[str, Any], new: dict[str, Any], fill: Sequence[str]) -> dict[str, Any]:
     """What the database ends up with when ``new`` is upserted over ``old``."""
-    merged = dict(new) if _applies(new, old) else dict(old)
+    merged = dict(new) if applies(new, old) else dict(old)
     for name in fill:
         if _empty(merged.get(name)):
             merged[name] = old.get(name) if _empty(new.get(name)) else new.get(name)

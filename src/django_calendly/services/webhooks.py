@@ -51,7 +51,7 @@ from ..models import (
     WebhookSubscription,
 )
 from .mirror import (
-    _applies,
+    applies,
     bulk_upsert,
     event_type_fields,
     invitee_fields,
@@ -437,12 +437,12 @@ _RULE_FIELDS = ("calendly_updated_at", "status", "deleted_at")
 
 def _superseded(row: models.Model, fields: Mapping[str, Any]) -> bool:
     """Whether the stored ``row`` wins over the incoming ``fields``: the mirror's
-    convergence rule (``services.mirror._applies``, the Python twin of ``bulk_upsert``'s SQL
+    convergence rule (``services.mirror.applies``, the Python twin of ``bulk_upsert``'s SQL
     condition), so webhooks and the pull sync never disagree. Strictly older data loses,
     a canceled row is never reactivated, a deleted one never undeleted; as in the SQL
     form, only the columns present in ``fields`` are compared."""
     stored = {name: getattr(row, name) for name in _RULE_FIELDS if name in fields}
-    return not _applies(fields, stored)
+    return not applies(fields, stored)
 
 
 def _apply(row: models.Model, fields: Mapping[str, Any]) -> None:
