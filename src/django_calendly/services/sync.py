@@ -7,8 +7,6 @@ function: ``sync_scheduled_events(organization=..., user=..., since=..., until=.
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,6 +24,7 @@ from ..sync.engine import (
     SyncStats,
 )
 from . import mirror
+from .caching import ProcessCache
 from .clients import get_client
 
 
@@ -135,38 +134,9 @@ def _app_organization_from_db() -> str:
     return str(subscribed or "")
 
 
-class _AppOrganizationCache:
-    """The app-wide fallback of ``local_organization``, read from the database at most every
-    ``max_age`` seconds per process (as the signing keys in ``services.webhooks``), so a
-    local-API request costs no query for it. Saving or deleting a ``SyncState`` or a
-    ``WebhookSubscription`` in this process forgets it at once; another process's are seen
-    within ``max_age``."""
-
-    max_age = 30.0
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.value = ""
-        self.loaded_at = float("-inf")
-        self.generation = 0  # bumped by invalidate(): a load that raced with it is not kept
-
-    def get(self) -> str:
-        if time.monotonic() - self.loaded_at > self.max_age:
-            with self.lock:
-                if time.monotonic() - self.loaded_at > self.max_age:
-                    generation, loaded_at = self.generation, time.monotonic()
-                    value = _app_organization_from_db()
-                    if generation == self.generation:
-                        self.value, self.loaded_at = value, loaded_at
-                    return value
-        return self.value
-
-    def invalidate(self) -> None:
-        self.generation += 1
-        self.loaded_at = float("-inf")
-
-
-_app_organization = _AppOrganizationCache()
+# Saving or deleting a SyncState or a WebhookSubscription in this process forgets it at
+# once (the receivers below); another process's changes are seen within 30 s.
+_app_organization = ProcessCache(_app_organization_from_db, "")
 
 
 def invalidate_app_organization(*args: Any, **kwargs: Any) -> None:

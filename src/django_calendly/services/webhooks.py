@@ -23,8 +23,6 @@ import hashlib
 import json
 import logging
 import secrets
-import threading
-import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import nullcontext
@@ -50,6 +48,7 @@ from ..models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from .caching import ProcessCache
 from .mirror import (
     applies,
     bulk_upsert,
@@ -102,56 +101,38 @@ __all__ = [
 
 # --------------------------------------------------------------------------- signing keys
 
-class _KeyCache:
-    """Signing keys of the subscriptions this app created, read from the database at most
-    every ``max_age`` seconds per process (Fernet-decrypting them on every request would
-    make ingest slow). A signature that matches no key triggers one early reload (at most
-    once a second), so a subscription created by another process is accepted at once."""
+def _load_subscription_keys() -> tuple[tuple[str, ...], str]:
+    """The signing keys of the subscriptions this app created, and their organization.
 
-    max_age = 30.0
-    min_reload_interval = 1.0
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.keys: tuple[str, ...] = ()
-        self.organization = ""
-        self.loaded_at = float("-inf")
-
-    def get(self, *, refresh: bool = False) -> tuple[str, ...]:
-        now = time.monotonic()
-        age = now - self.loaded_at
-        if age > self.max_age or (refresh and age > self.min_reload_interval):
-            with self.lock:
-                # Read the ciphertext and decrypt row by row: one key that can no longer be
-                # decrypted (SECRET_KEY rotated without CALENDLY_ENCRYPTION_KEYS) must not
-                # make every delivery fail; it is skipped and reported.
-                rows = list(
-                    WebhookSubscription.objects.order_by("-created_at")
-                    .annotate(sealed=Cast("signing_key", output_field=TextField()))
-                    .values_list("sealed", "organization", "uri")
-                )
-                keys = []
-                for sealed, _, uri in rows:
-                    if not sealed:
-                        continue
-                    try:
-                        keys.append(decrypt(sealed))
-                    except ValueError:
-                        logger.error(
-                            "The signing key of webhook subscription %s cannot be decrypted "
-                            "(CALENDLY_ENCRYPTION_KEYS lost its key?); it is not accepted.",
-                            uri,
-                        )
-                self.keys = tuple(dict.fromkeys(keys))
-                self.organization = next((o for _, o, _ in rows if o), "")
-                self.loaded_at = time.monotonic()
-        return self.keys
-
-    def invalidate(self) -> None:
-        self.loaded_at = float("-inf")
+    Read as ciphertext and decrypted row by row: one key that can no longer be decrypted
+    (SECRET_KEY rotated without CALENDLY_ENCRYPTION_KEYS) must not make every delivery
+    fail; it is skipped and reported."""
+    rows = list(
+        WebhookSubscription.objects.order_by("-created_at")
+        .annotate(sealed=Cast("signing_key", output_field=TextField()))
+        .values_list("sealed", "organization", "uri")
+    )
+    keys = []
+    for sealed, _, uri in rows:
+        if not sealed:
+            continue
+        try:
+            keys.append(decrypt(sealed))
+        except ValueError:
+            logger.error(
+                "The signing key of webhook subscription %s cannot be decrypted "
+                "(CALENDLY_ENCRYPTION_KEYS lost its key?); it is not accepted.",
+                uri,
+            )
+    return tuple(dict.fromkeys(keys)), next((o for _, o, _ in rows if o), "")
 
 
-_key_cache = _KeyCache()
+# Fernet-decrypting the keys on every delivery would make ingest slow. A signature that
+# matches no key reloads early (at most once a second), so a subscription created by another
+# process is accepted at once.
+_key_cache: ProcessCache[tuple[tuple[str, ...], str]] = ProcessCache(
+    _load_subscription_keys, ((), "")
+)
 
 
 def invalidate_signing_keys(*args: Any, **kwargs: Any) -> None:
@@ -171,15 +152,14 @@ def signing_keys(*, refresh: bool = False) -> list[str]:
     """Every accepted key: ``CALENDLY_WEBHOOK_SIGNING_KEY`` (several, comma-separated, for
     rotation) then the keys of the subscriptions this app created."""
     configured = list(calendly_settings.WEBHOOK_SIGNING_KEY)
-    return list(dict.fromkeys([*configured, *_key_cache.get(refresh=refresh)]))
+    return list(dict.fromkeys([*configured, *_key_cache.get(refresh=refresh)[0]]))
 
 
 def _default_organization() -> str:
     """Organization written on mirror rows whose payload does not name one."""
     if calendly_settings.ORGANIZATION:
         return str(calendly_settings.ORGANIZATION)
-    _key_cache.get()
-    return _key_cache.organization
+    return _key_cache.get()[1]
 
 
 def check_signature(body: bytes, header: str | None, *, now: float | None = None) -> int:
