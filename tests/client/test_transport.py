@@ -192,6 +192,47 @@ def test_429_without_any_header_uses_backoff(make_client, fake_sleep):
     assert len(fake_sleep.calls) == 1 and 0 <= fake_sleep.calls[0] <= 0.5
 
 
+def test_429_is_raised_at_once_when_rate_limits_are_left_to_the_caller(make_client, fake_sleep):
+    """``retry_rate_limited=False`` (the sync's client): the caller's pacer does the waiting."""
+    limited = error(429, headers={"X-RateLimit-Reset": "7", "X-RateLimit-Remaining": "0",
+                                  "X-RateLimit-Limit": "500"})
+    client, rec = make_client([limited, resource()], retry_rate_limited=False)
+    with pytest.raises(errors.RateLimited) as info:
+        client.users.me()
+    assert info.value.retry_after == 7
+    assert rec.count == 1
+    assert fake_sleep.calls == []
+    assert client.rate_limit is not None and client.rate_limit.remaining == 0
+    client.users.me()  # the caller retries when it chooses to
+    assert rec.count == 2
+
+
+def test_429_raised_at_once_also_for_post(make_client, fake_sleep):
+    client, rec = make_client(
+        [error(429, headers={"Retry-After": "2"})], retry_rate_limited=False
+    )
+    with pytest.raises(errors.RateLimited) as info:
+        client.no_shows.create(INVITEE)
+    assert info.value.retry_after == 2
+    assert rec.count == 1
+    assert fake_sleep.calls == []
+
+
+def test_without_429_retries_network_faults_and_5xx_are_still_retried(make_client, fake_sleep):
+    client, rec = make_client(
+        [connect_error(), error(503), resource({"uri": USER})], retry_rate_limited=False
+    )
+    assert client.users.me() == {"uri": USER}
+    assert rec.count == 3
+    assert len(fake_sleep.calls) == 2
+
+
+def test_429s_are_retried_by_default():
+    assert RetryPolicy().retry_rate_limited is True
+    with CalendlyClient(token=TOKEN) as client:
+        assert client.policy.retry_rate_limited is True
+
+
 def test_parse_retry_after_forms():
     assert parse_retry_after(httpx.Headers({"X-RateLimit-Reset": "60"})) == 60
     assert parse_retry_after(httpx.Headers({"X-RateLimit-Reset": "1100"}), now=1000) == 1100

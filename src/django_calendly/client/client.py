@@ -55,6 +55,7 @@ class CalendlyClient:
         sleep: Callable[[float], None] = time.sleep,
         backoff_base: float = 0.5,
         backoff_max: float = 8.0,
+        retry_rate_limited: bool = True,
         rng: random.Random | None = None,
         max_connections: int = 20,
         user_agent: str = USER_AGENT,
@@ -74,6 +75,7 @@ class CalendlyClient:
             max_retry_wait=max_retry_wait,
             backoff_base=backoff_base,
             backoff_max=backoff_max,
+            retry_rate_limited=retry_rate_limited,
         )
         self._http = httpx.Client(
             base_url=self.base_url,

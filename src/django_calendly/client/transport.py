@@ -8,7 +8,9 @@ Rules (DESIGN.md, REFERENCE.md section 5):
   opened (nothing was sent) or Calendly answered 429 (refused before processing). A read
   timeout, a dropped connection or a 5xx after sending may mean it was processed.
 - A 429 waits ``X-RateLimit-Reset`` (or ``Retry-After``) seconds; if that wait would push
-  the total wait past ``max_retry_wait``, ``RateLimited`` is raised at once instead.
+  the total wait past ``max_retry_wait``, ``RateLimited`` is raised at once instead. With
+  ``retry_rate_limited=False`` every 429 raises ``RateLimited`` (with ``retry_after``) at
+  once: for a caller that paces itself and must see every wait (the sync's pacer).
 - Attempts are bounded by ``max_retries`` and the total time slept by ``max_retry_wait``.
 - Logs (DEBUG) name the method, path, status, elapsed time and attempt; never headers,
   tokens, query strings or bodies.
@@ -66,6 +68,9 @@ class RetryPolicy:
     max_retry_wait: float = 60.0
     backoff_base: float = 0.5
     backoff_max: float = 8.0
+    #: False: a 429 raises ``RateLimited`` at once (the caller waits); network faults and
+    #: 5xx are still retried.
+    retry_rate_limited: bool = True
 
     def __post_init__(self) -> None:
         if self.max_retries < 0:
@@ -274,7 +279,7 @@ class Requester:
                 elif status == 429:
                     failure = self.error_factory(response)
                     retry_after = parse_retry_after(headers)
-                    if attempt > policy.max_retries:
+                    if not policy.retry_rate_limited or attempt > policy.max_retries:
                         raise failure
                     if retry_after is not None:
                         if waited + retry_after > policy.max_retry_wait:
