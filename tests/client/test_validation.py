@@ -181,6 +181,58 @@ def test_webhook_events_and_scopes():
         v.validate_webhook_scope("account", None, None)
 
 
+@pytest.mark.parametrize(("args", "name"), [
+    (("organization", API + "/users/U1", None), "user"),  # user only with scope user
+    (("group", API + "/users/U1", API + "/groups/G1"), "user"),
+    (("organization", None, API + "/groups/G1"), "group"),  # group only with scope group
+    (("user", API + "/users/U1", API + "/groups/G1"), "group"),
+    (("user", None, None), "user"),
+    (("group", None, None), "group"),
+    (("user", API + "/organizations/O1", None), "user"),
+    (("account", None, None), "scope"),
+])
+def test_webhook_scope_errors_name_the_argument(args, name):
+    with pytest.raises(v.InvalidArgument) as info:
+        v.validate_webhook_scope(*args)
+    assert info.value.name == name
+
+
+@pytest.mark.parametrize(("events", "scope", "name"), [
+    ("invitee.created", None, "events"),
+    ([], None, "events"),
+    (["invitee.created", "invitee.exploded"], None, "events[1]"),
+    (["invitee.created", "meeting_recap.created"], "organization", "events[1]"),
+    (["invitee.created", "invitee.created"], "user", "events"),
+])
+def test_event_errors_name_the_argument(events, scope, name):
+    with pytest.raises(v.InvalidArgument) as info:
+        v.validate_events(events, scope)
+    assert info.value.name == name
+
+
+def test_time_range_errors_name_the_argument():
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for end in (start, start + timedelta(days=8)):
+        with pytest.raises(v.InvalidArgument) as info:
+            v.validate_time_range(start, end, v.BUSY_TIMES_MAX_RANGE)
+        assert info.value.name == "end_time"
+    with pytest.raises(v.InvalidArgument) as info:
+        v.validate_time_range("2026-01-01T00:00:00", end)
+    assert info.value.name == "start_time"
+
+
+def test_start_time_bounds():
+    low = datetime(2026, 1, 1, tzinfo=UTC)
+    v.validate_start_time_bounds(low, low)
+    v.validate_start_time_bounds(low, None)
+    v.validate_start_time_bounds(None, low)
+    v.validate_start_time_bounds("2026-01-01T00:00:00Z", "2026-01-01T01:00:00+01:00")
+    v.validate_start_time_bounds(datetime(2026, 1, 1), datetime(2026, 1, 2))  # both naive
+    with pytest.raises(v.InvalidArgument, match="max_start_time must not be before") as info:
+        v.validate_start_time_bounds(low, low - timedelta(microseconds=1))
+    assert info.value.name == "max_start_time"
+
+
 def test_emails_urls_tokens_reasons():
     assert v.validate_email("a@b.example") == "a@b.example"
     for bad in ["", "ab", "a b@c", "a@b@c", None]:

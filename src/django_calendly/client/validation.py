@@ -78,6 +78,17 @@ AVAILABLE_TIMES_MAX_RANGE = timedelta(days=31)
 BUSY_TIMES_MAX_RANGE = timedelta(days=7)
 
 
+class InvalidArgument(ValueError):
+    """A ``ValueError`` about one argument, named by ``name`` (``events[1]`` for a list item).
+
+    The REST layer reports ``name`` as the parameter of its 400 answer.
+    """
+
+    def __init__(self, message: str, name: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
 def _describe(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -241,13 +252,17 @@ def parse_datetime(value: Any, name: str = "time") -> datetime:
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"{name} {_describe(value)} is not an ISO-8601 date-time.") from None
+            raise InvalidArgument(
+                f"{name} {_describe(value)} is not an ISO-8601 date-time.", name
+            ) from None
     elif isinstance(value, datetime):
         parsed = value
     else:
-        raise ValueError(f"{name} must be a datetime or an ISO-8601 string.")
+        raise InvalidArgument(f"{name} must be a datetime or an ISO-8601 string.", name)
     if parsed.tzinfo is None or parsed.utcoffset() is None:
-        raise ValueError(f"{name} must carry a time zone (naive date-times are ambiguous).")
+        raise InvalidArgument(
+            f"{name} must carry a time zone (naive date-times are ambiguous).", name
+        )
     return parsed
 
 
@@ -268,45 +283,87 @@ def validate_time_range(
     start_dt = parse_datetime(start, "start_time")
     end_dt = parse_datetime(end, "end_time")
     if end_dt <= start_dt:
-        raise ValueError("end_time must be after start_time.")
+        raise InvalidArgument("end_time must be after start_time.", "end_time")
     if max_range is not None and end_dt - start_dt > max_range:
-        raise ValueError(f"The range must be at most {max_range.days} days.")
+        raise InvalidArgument(
+            f"end_time must be at most {max_range.days} days after start_time.", "end_time"
+        )
     return format_datetime(start_dt), format_datetime(end_dt)
 
 
+def validate_start_time_bounds(min_start_time: Any, max_start_time: Any) -> None:
+    """``max_start_time`` not before ``min_start_time`` (either may be ``None``).
+
+    Strings are parsed as by ``parse_datetime``; two ``datetime`` objects are compared as
+    given (both naive is fine here: a host project without ``USE_TZ`` gets naive ones from
+    its form fields, and whether they may be naive is the caller's rule).
+    """
+    if min_start_time is None or max_start_time is None:
+        return
+    low = (
+        min_start_time if isinstance(min_start_time, datetime)
+        else parse_datetime(min_start_time, "min_start_time")
+    )
+    high = (
+        max_start_time if isinstance(max_start_time, datetime)
+        else parse_datetime(max_start_time, "max_start_time")
+    )
+    if high < low:
+        raise InvalidArgument(
+            "max_start_time must not be before min_start_time.", "max_start_time"
+        )
+
+
 def validate_events(events: Any, scope: str | None = None) -> list[str]:
-    """Webhook event names, each allowed for ``scope`` when given."""
+    """Webhook event names, each allowed for ``scope`` when given (REFERENCE.md section 6)."""
     if isinstance(events, str) or not isinstance(events, Iterable):
-        raise ValueError("events must be a list of webhook event names.")
+        raise InvalidArgument("events must be a list of webhook event names.", "events")
     names = list(events)
     if not names:
-        raise ValueError("events must not be empty.")
-    for event in names:
-        validate_choice(event, WEBHOOK_EVENTS, "event")
+        raise InvalidArgument("events must not be empty.", "events")
+    for index, event in enumerate(names):
+        item = f"events[{index}]"
+        try:
+            validate_choice(event, WEBHOOK_EVENTS, "event")
+        except ValueError as exc:
+            raise InvalidArgument(str(exc), item) from None
         if scope is not None and scope not in WEBHOOK_EVENTS[event]:
-            raise ValueError(
+            raise InvalidArgument(
                 f"{event} cannot be subscribed at {scope} scope "
-                f"(allowed: {', '.join(WEBHOOK_EVENTS[event])})."
+                f"(allowed: {', '.join(WEBHOOK_EVENTS[event])}).",
+                item,
             )
     if len(set(names)) != len(names):
-        raise ValueError("events must not repeat.")
+        raise InvalidArgument("events must not repeat.", "events")
     return names
 
 
 def validate_webhook_scope(
     scope: Any, user: Any, group: Any, base_url: str | None = None
 ) -> dict[str, str]:
-    """``scope`` plus the ``user``/``group`` URI it requires; returns the query/body fields."""
-    validate_choice(scope, WEBHOOK_SCOPES, "scope")
+    """``scope`` plus the ``user``/``group`` URI it requires; returns the query/body fields.
+
+    ``user`` goes with scope ``user`` only and ``group`` with scope ``group`` only
+    (REFERENCE.md sections 6, 7 and 8, items 23-24): one given at another scope is refused
+    rather than sent, since Calendly documents no meaning for it there (at organization
+    scope it would not narrow anything).
+    """
+    try:
+        validate_choice(scope, WEBHOOK_SCOPES, "scope")
+    except ValueError as exc:
+        raise InvalidArgument(str(exc), "scope") from None
     fields = {"scope": scope}
-    if scope == "user" and user is None:
-        raise ValueError("user is required when scope is 'user'.")
-    if scope == "group" and group is None:
-        raise ValueError("group is required when scope is 'group'.")
-    if user is not None:
-        fields["user"] = validate_uri(user, "user", base_url)
-    if group is not None:
-        fields["group"] = validate_uri(group, "group", base_url)
+    for name, value in (("user", user), ("group", group)):
+        if scope == name and value is None:
+            raise InvalidArgument(f"{name} is required when scope is '{name}'.", name)
+        if value is None:
+            continue
+        if scope != name:
+            raise InvalidArgument(f"{name} applies only when scope is '{name}'.", name)
+        try:
+            fields[name] = validate_uri(value, name, base_url)
+        except ValueError as exc:
+            raise InvalidArgument(str(exc), name) from None
     return fields
 
 
@@ -319,6 +376,7 @@ __all__ = [
     "SORT_FIELDS",
     "WEBHOOK_EVENTS",
     "WEBHOOK_SCOPES",
+    "InvalidArgument",
     "format_datetime",
     "parse_datetime",
     "parse_uri",
@@ -334,6 +392,7 @@ __all__ = [
     "validate_page_token",
     "validate_reason",
     "validate_sort",
+    "validate_start_time_bounds",
     "validate_time_range",
     "validate_url",
     "validate_uuid",
