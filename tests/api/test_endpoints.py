@@ -18,6 +18,8 @@ from .world import BASE, last
 
 pytestmark = pytest.mark.django_db
 
+GROUP_URI = "https://api.calendly.com/groups/G1"  # well-formed; refused before any lookup
+
 
 def future(hours: float = 1) -> str:
     return (datetime.now(UTC) + timedelta(hours=hours)).isoformat()
@@ -537,6 +539,8 @@ def test_user_scope_webhook(sb: Any, world: Any, api: APIClient) -> None:
         ({"scope": "user"}, "user"),
         ({"scope": "group"}, "group"),
         ({"user": "USER"}, "user"),  # user given at organization scope
+        ({"group": "GROUP"}, "group"),  # group given at organization scope
+        ({"scope": "user", "user": "USER", "group": "GROUP"}, "group"),
         ({"signing_key": ""}, "signing_key"),
     ],
 )
@@ -548,7 +552,7 @@ def test_webhook_create_validation(
         if value is None:
             body.pop(key)
         else:
-            body[key] = world.user_uri if value == "USER" else value
+            body[key] = {"USER": world.user_uri, "GROUP": GROUP_URI}.get(str(value), value)
     if body.get("scope") in ("user", "group"):
         body["events"] = ["invitee.created"]
     assert_invalid(sb, api.post(BASE + "webhook/subscription/", body, format="json"), parameter)
@@ -562,6 +566,7 @@ def test_webhook_create_validation(
         ({"organization": "ORG", "scope": "user"}, "user"),
         ({"organization": "ORG", "scope": "group"}, "group"),
         ({"organization": "ORG", "scope": "organization", "user": "USER"}, "user"),
+        ({"organization": "ORG", "scope": "organization", "group": "GROUP"}, "group"),
         ({"organization": "ORG", "scope": "organization", "sort": "name:asc"}, "sort"),
         ({"organization": "ORG", "scope": "everything"}, "scope"),
     ],
@@ -569,7 +574,8 @@ def test_webhook_create_validation(
 def test_webhook_list_validation(
     query: dict, parameter: str, sb: Any, world: Any, api: APIClient
 ) -> None:
-    query = {k: {"ORG": world.org_uri, "USER": world.user_uri}.get(v, v) for k, v in query.items()}
+    names = {"ORG": world.org_uri, "USER": world.user_uri, "GROUP": GROUP_URI}
+    query = {k: names.get(v, v) for k, v in query.items()}
     assert_invalid(sb, api.get(BASE + "webhook/subscriptions/list/", query), parameter)
 
 

@@ -21,11 +21,20 @@ from ..client import validation as v
 from ..conf import calendly_settings
 
 
-def _checked(check: Callable[[], Any]) -> Any:
+def _checked(check: Callable[[], Any], field: str | None = None) -> Any:
+    """Run a client check; its ``ValueError`` becomes a DRF ``ValidationError``.
+
+    In a field's ``to_internal_value`` (no ``field``) the message is the field's own error.
+    In a serializer's ``validate`` give ``field``: the error is keyed by the argument the
+    client named (``v.InvalidArgument.name``), else by ``field``.
+    """
     try:
         return check()
     except ValueError as exc:
-        raise serializers.ValidationError(str(exc)) from None
+        if field is None:
+            raise serializers.ValidationError(str(exc)) from None
+        name = getattr(exc, "name", None) or field
+        raise serializers.ValidationError({name: [str(exc)]}) from None
 
 
 def check_path_uuid(name: str, value: str, *, allow_me: bool = False) -> str:
@@ -142,14 +151,10 @@ class EventTypesQuery(PagingQuery):
 
 def _check_range(attrs: dict[str, Any], max_range: Any) -> dict[str, Any]:
     start, end = attrs["start_time"], attrs["end_time"]
+    # REST-only (the client leaves it to Calendly): start_time not in the past (section 7).
     if start < datetime.now(UTC):
         raise serializers.ValidationError({"start_time": ["start_time must not be in the past."]})
-    if end <= start:
-        raise serializers.ValidationError({"end_time": ["end_time must be after start_time."]})
-    if end - start > max_range:
-        raise serializers.ValidationError(
-            {"end_time": [f"end_time must be at most {max_range.days} days after start_time."]}
-        )
+    _checked(lambda: v.validate_time_range(start, end, max_range), "end_time")
     return attrs
 
 
@@ -235,10 +240,7 @@ class ScheduledEventsQuery(PagingQuery):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         _require_one_of(attrs, "organization", "user")
         low, high = attrs.get("min_start_time"), attrs.get("max_start_time")
-        if low and high and high < low:
-            raise serializers.ValidationError(
-                {"max_start_time": ["max_start_time must not be before min_start_time."]}
-            )
+        _checked(lambda: v.validate_start_time_bounds(low, high), "max_start_time")
         return attrs
 
 
@@ -274,27 +276,18 @@ class WebhookCreateBody(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         _check_scope(attrs)
-        scope = attrs["scope"]
-        if len(set(attrs["events"])) != len(attrs["events"]):
-            raise serializers.ValidationError({"events": ["events must not repeat."]})
-        for index, event in enumerate(attrs["events"]):
-            if scope not in v.WEBHOOK_EVENTS[event]:
-                allowed = ", ".join(v.WEBHOOK_EVENTS[event])
-                raise serializers.ValidationError(
-                    {f"events[{index}]": [f"{event} cannot be used at {scope} scope ({allowed})."]}
-                )
+        _checked(lambda: v.validate_events(attrs["events"], attrs["scope"]), "events")
         return attrs
 
 
 def _check_scope(attrs: dict[str, Any]) -> None:
-    scope = attrs["scope"]
-    for name in ("user", "group"):
-        if scope == name and not attrs.get(name):
-            raise serializers.ValidationError({name: [f"{name} is required when scope is {name}."]})
-        if scope != name and attrs.get(name):
-            raise serializers.ValidationError(
-                {name: [f"{name} applies only when scope is {name}."]}
-            )
+    """The client's scope rule: ``user`` with scope user only, ``group`` with group only."""
+    _checked(
+        lambda: v.validate_webhook_scope(
+            attrs["scope"], attrs.get("user"), attrs.get("group"), calendly_settings.BASE_URL
+        ),
+        "scope",
+    )
 
 
 class WebhookListQuery(PagingQuery):
