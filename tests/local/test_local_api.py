@@ -125,6 +125,16 @@ def test_bad_filters_use_the_error_shape(api, mirror_data):
     assert set(body) == {"code", "title", "message", "details"}
 
 
+def test_max_start_time_before_min_start_time_is_refused(api, mirror_data):
+    response = api.get(URL, {"min_start_time": "2030-01-02T00:00:00Z",
+                             "max_start_time": "2030-01-01T23:59:59+00:00"})
+    assert response.status_code == 400
+    assert [d["parameter"] for d in response.json()["details"]] == ["max_start_time"]
+    same = api.get(URL, {"min_start_time": "2030-01-01T10:00:00Z",
+                         "max_start_time": "2030-01-01T11:00:00+01:00"})
+    assert same.status_code == 200
+
+
 def test_detail_with_invitees(api, mirror_data):
     response = api.get(URL + "EV0007/")
     assert response.status_code == 200

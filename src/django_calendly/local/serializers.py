@@ -8,6 +8,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..client import validation as v
 from ..models import EventType, Invitee, ScheduledEvent
 
 
@@ -125,10 +126,10 @@ class ScheduledEventQuerySerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         low, high = attrs.get("min_start_time"), attrs.get("max_start_time")
-        if low and high and high < low:
-            raise serializers.ValidationError(
-                {"max_start_time": ["must not be before min_start_time."]}
-            )
+        try:  # the same rule as the REST API's scheduled-events list
+            v.validate_start_time_bounds(low, high)
+        except ValueError as exc:
+            raise serializers.ValidationError({"max_start_time": [str(exc)]}) from None
         return attrs
 
 
