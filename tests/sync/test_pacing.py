@@ -12,6 +12,7 @@ from django_calendly.client import CalendlyClient
 from django_calendly.client.errors import RateLimited
 from django_calendly.models import ScheduledEvent
 from django_calendly.sandbox import Sandbox
+from django_calendly.services.clients import close_clients, get_client
 from django_calendly.services.sync import sync_scheduled_events
 from django_calendly.sync.pacing import RateLimitPacer
 
@@ -76,6 +77,87 @@ def test_429s_caused_by_someone_else_are_waited_out(small_sandbox, window):
     assert sb.stats()["rate_limited"] >= 1
     assert stats.rate_limited >= 1
     assert stats.events == 60 == ScheduledEvent.objects.count()
+
+
+@pytest.fixture
+def configured_sandbox(small_sandbox, settings):
+    """``small_sandbox`` with the app's settings pointing at it: the sync builds its client."""
+    settings.CALENDLY_BASE_URL = small_sandbox.url
+    settings.CALENDLY_ACCESS_TOKEN = small_sandbox.token
+    close_clients()
+    try:
+        yield small_sandbox
+    finally:
+        close_clients()
+
+
+def _burn(sb, calls: int) -> None:
+    """Another consumer of the same token spends the window behind the sync's back."""
+    with httpx.Client(base_url=sb.url) as other:
+        for _ in range(calls):
+            other.get("/users/me", headers={"Authorization": f"Bearer {sb.token}"})
+
+
+def _sync_client_sleeps() -> list[float]:
+    """Record the sleeps of the client the sync gets from ``get_client`` (none expected)."""
+    slept: list[float] = []
+    client = get_client(background=True, retry_rate_limited=False)
+    client._requester.sleep = slept.append
+    return slept
+
+
+def test_the_sync_client_leaves_429s_to_the_pacer_and_others_keep_retrying(configured_sandbox):
+    sync_client = get_client(background=True, retry_rate_limited=False)
+    assert sync_client.policy.retry_rate_limited is False
+    assert sync_client.policy.max_retries >= 1  # network faults and 5xx are still retried
+    assert get_client(background=True).policy.retry_rate_limited is True
+    assert get_client().policy.retry_rate_limited is True
+    assert get_client(background=True) is not sync_client
+
+
+@pytest.mark.django_db
+def test_every_429_of_the_default_sync_is_waited_by_the_pacer(configured_sandbox, window):
+    """No client passed: the sync's own client raises each 429 at once, so every wait is
+    the pacer's, counted in the stats and shown by the progress; the client sleeps never."""
+    sb = configured_sandbox
+    sb.configure(rate_limit=30, rate_window=1.0)
+    slept = _sync_client_sleeps()
+    burned, waits_seen = [], []
+
+    def progress(stats):
+        waits_seen.append(stats.rate_limit_waits)
+        if stats.pages == 0 and not burned:
+            _burn(sb, 40)
+            sb.reset_stats()  # count only the sync's own 429s from here on
+            burned.append(True)
+
+    stats = sync_scheduled_events(since=window[0], until=window[1], progress=progress)
+    assert burned
+    assert stats.events == 60 == ScheduledEvent.objects.count()
+    assert slept == []
+    assert sb.stats()["rate_limited"] >= 1
+    assert stats.rate_limited == sb.stats()["rate_limited"]  # none swallowed by the client
+    assert stats.rate_limit_waits >= stats.rate_limited
+    assert stats.rate_limit_wait_seconds > 0
+    assert max(waits_seen) >= 1  # the progress saw the waits while they happened
+
+
+@pytest.mark.django_db
+def test_a_429_on_resolving_the_scope_is_waited_by_the_pacer(configured_sandbox, window, settings):
+    """Without CALENDLY_ORGANIZATION the sync first asks who the token is: paced too."""
+    sb = configured_sandbox
+    settings.CALENDLY_ORGANIZATION = ""
+    sb.configure(rate_limit=30, rate_window=1.0)
+    slept = _sync_client_sleeps()
+    _burn(sb, 30)
+    sb.reset_stats()
+    stats = sync_scheduled_events(since=window[0], until=window[1])
+    assert slept == []
+    assert stats.organization == sb.organization_uri
+    assert stats.events == 60
+    assert stats.rate_limited == sb.stats()["rate_limited"] >= 1
+    assert stats.rate_limit_waits >= 1
+    assert stats.api_calls == sb.stats()["total_requests"]  # the users/me call counts too
 
 
 @dataclass(frozen=True)

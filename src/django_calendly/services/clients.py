@@ -39,7 +39,9 @@ def _user_token(user: Any) -> str | None:
     return fresh_access_token(connection)
 
 
-def get_client(user: Any = None, *, background: bool = False) -> CalendlyClient:
+def get_client(
+    user: Any = None, *, background: bool = False, retry_rate_limited: bool = True
+) -> CalendlyClient:
     """The client to call Calendly with on behalf of ``user``.
 
     By default the client fits a web request: few retries and a short total wait
@@ -47,6 +49,8 @@ def get_client(user: Any = None, *, background: bool = False) -> CalendlyClient:
     window resets in a minute is answered at once with ``Retry-After`` instead of holding a
     worker past its timeout. ``background=True`` (the sync, management commands, tasks)
     gets the patient budget: ``CALENDLY_MAX_RETRIES``, ``CALENDLY_MAX_RETRY_WAIT``.
+    ``retry_rate_limited=False`` gets a client that raises ``RateLimited`` at once on a 429
+    instead of waiting inside the call, for a caller that paces itself (the sync).
     """
     token = _user_token(user) or calendly_settings.ACCESS_TOKEN
     if not token:
@@ -66,6 +70,7 @@ def get_client(user: Any = None, *, background: bool = False) -> CalendlyClient:
         calendly_settings.CONNECT_TIMEOUT,
         retries,
         wait,
+        retry_rate_limited,
     )
     with _lock:
         client = _clients.get(key)
@@ -79,6 +84,7 @@ def get_client(user: Any = None, *, background: bool = False) -> CalendlyClient:
             connect_timeout=key[3],
             max_retries=key[4],
             max_retry_wait=key[5],
+            retry_rate_limited=retry_rate_limited,
         )
         _clients[key] = client
         # OAuth access tokens rotate every two hours: forget the oldest clients. They are

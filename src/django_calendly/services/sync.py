@@ -23,6 +23,7 @@ from ..sync.engine import (
     SyncOptions,
     SyncStats,
 )
+from ..sync.pacing import RateLimitPacer
 from . import mirror
 from .caching import ProcessCache
 from .clients import get_client
@@ -36,19 +37,26 @@ class Scope:
 
 
 def resolve_scope(
-    client: Any, *, organization: str | None = None, user: str | None = None
+    client: Any,
+    *,
+    organization: str | None = None,
+    user: str | None = None,
+    pacer: RateLimitPacer | None = None,
 ) -> Scope:
     """The scope to sync: the user given, else the organization given, else
-    ``CALENDLY_ORGANIZATION``, else the token user's current organization (one API call)."""
+    ``CALENDLY_ORGANIZATION``, else the token user's current organization (one API call,
+    through ``pacer`` when given)."""
+    call: Any = pacer.call if pacer is not None else (lambda fn, *args: fn(*args))
     configured = calendly_settings.ORGANIZATION
     if user:
         org = organization or configured
         if not org:
-            org = client.users.get(mirror.last_segment(user)).get("current_organization") or ""
+            found = call(client.users.get, mirror.last_segment(user))
+            org = found.get("current_organization") or ""
         return Scope(SCOPE_USER, user, org)
     org = organization or configured
     if not org:
-        org = client.users.me().get("current_organization") or ""
+        org = call(client.users.me).get("current_organization") or ""
         if not org:
             raise ValueError("The token's user has no current organization; pass one.")
     return Scope(SCOPE_ORGANIZATION, org, org)
@@ -71,8 +79,13 @@ def sync_scheduled_events(
     Raises ``SyncError`` (with a message fit for a user) when the sync stops; the progress
     made is kept and the next call resumes from it.
     """
-    client = client or get_client(background=True)
-    scope = resolve_scope(client, organization=organization, user=user)
+    # Rate limits are the pacer's: the client raises a 429 at once instead of sleeping
+    # inside the call, so every wait is counted and shown (network and 5xx retries stay
+    # in the client). A client passed in should be built with retry_rate_limited=False.
+    client = client or get_client(background=True, retry_rate_limited=False)
+    concurrency = concurrency or calendly_settings.SYNC_CONCURRENCY
+    pacer = RateLimitPacer(client, reserve=max(1, concurrency))
+    scope = resolve_scope(client, organization=organization, user=user, pacer=pacer)
     options = SyncOptions(
         scope=scope.kind,
         scope_uri=scope.uri,
@@ -81,9 +94,9 @@ def sync_scheduled_events(
         window_end=until,
         full=full,
         dry_run=dry_run,
-        concurrency=concurrency or calendly_settings.SYNC_CONCURRENCY,
+        concurrency=concurrency,
     )
-    return SyncEngine(client, options, progress=progress).run()
+    return SyncEngine(client, options, progress=progress, pacer=pacer).run()
 
 
 def local_organization(user: Any = None) -> str:

@@ -151,6 +151,7 @@ class SyncEngine:
         *,
         progress: ProgressCallback | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        pacer: RateLimitPacer | None = None,
     ) -> None:
         if options.scope not in (SCOPE_ORGANIZATION, SCOPE_USER):
             raise ValueError(f"unknown sync scope {options.scope!r}")
@@ -158,9 +159,12 @@ class SyncEngine:
         self.options = options
         self.stats = SyncStats(dry_run=options.dry_run, organization=options.organization)
         self._progress = progress
-        self.pacer = RateLimitPacer(
-            client, reserve=max(1, options.concurrency), sleep=sleep, on_wait=self._waited
+        # A pacer given by the caller (services.sync, which resolved the scope through it)
+        # keeps its counters, so they are part of this run's stats.
+        self.pacer = pacer or RateLimitPacer(
+            client, reserve=max(1, options.concurrency), sleep=sleep
         )
+        self.pacer.on_wait = self._waited
         self._state: SyncState | None = None
 
     # -- helpers --------------------------------------------------------------------------

@@ -10,7 +10,10 @@ and still never hits it.
 
 A 429 can still happen (another process using the same token, a clock skew); ``call`` then
 waits ``retry_after`` (bounded per wait) and tries again, as many times as it takes, so a long
-sync never fails because of the rate limit.
+sync never fails because of the rate limit. The pacer is the only place that waits for a 429:
+the client it is given should raise ``RateLimited`` at once
+(``CalendlyClient(retry_rate_limited=False)``), or its waits would be hidden from the
+counters here and would hold an in-flight slot.
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ class RateLimitPacer:
         self.max_wait = max_wait
         self._sleep = sleep
         self._clock = clock
-        self._on_wait = on_wait
+        self.on_wait = on_wait  # called with the seconds before each wait
         self._lock = threading.Lock()
         self._inflight = 0
         self._issued_since_seen = 0
@@ -94,8 +97,8 @@ class RateLimitPacer:
             return
         self.waits += 1
         self.wait_seconds += seconds
-        if self._on_wait is not None:
-            self._on_wait(seconds)
+        if self.on_wait is not None:
+            self.on_wait(seconds)
         self._sleep(seconds)
 
     def acquire(self) -> None:
