@@ -395,10 +395,7 @@ class ScheduledEvents(ResourceGroup):
             params["min_start_time"] = v.validate_datetime(min_start_time, "min_start_time")
         if max_start_time is not None:
             params["max_start_time"] = v.validate_datetime(max_start_time, "max_start_time")
-        if min_start_time is not None and max_start_time is not None and (
-            v.parse_datetime(max_start_time) < v.parse_datetime(min_start_time)
-        ):
-            raise ValueError("max_start_time must not be before min_start_time.")
+        v.validate_start_time_bounds(params.get("min_start_time"), params.get("max_start_time"))
         return self._paging(
             params, sort=sort, sort_endpoint="scheduled_events", count=count,
             page_token=page_token,
