@@ -72,7 +72,8 @@ SETTINGS: dict[str, Setting] = {
     "TIMEOUT": Setting(10.0, _float, "Read timeout of Calendly API calls, in seconds."),
     "CONNECT_TIMEOUT": Setting(5.0, _float, "Connect timeout of Calendly API calls, in seconds."),
     "MAX_RETRIES": Setting(
-        3, _int, "Retries of idempotent calls on faults and 429s (sync, commands, tasks)."
+        3, _int, "Retries of idempotent calls on faults and 429s (commands, tasks; the sync "
+        "leaves 429s to its pacer)."
     ),
     "MAX_RETRY_WAIT": Setting(
         60.0, _float, "Total wait between retries, seconds (sync, commands, tasks)."
