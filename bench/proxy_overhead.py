@@ -11,6 +11,12 @@ during the proxied calls (each worker should reuse one pooled client).
     .venv/bin/python bench/proxy_overhead.py [--calls 500] [--workers 2]
         [--worker-class gthread|sync] [--threads 4] [--split]
 
+The same run also starts a second gunicorn, with the same worker settings, serving a
+hello-world WSGI app, and times as many requests to it after the measured loop: the
+machine's baseline for one round trip through gunicorn with nothing behind it. "Added" is
+reported in milliseconds and as a multiple of that baseline, to compare runs on machines of
+different speed.
+
 ``--split`` serves the project through a thin WSGI wrapper that puts the time spent inside
 Django (from the WSGI call to ``start_response``) in a response header, and reports it next
 to the end-to-end times: what is left is gunicorn, the socket and the bench's HTTP client.
@@ -109,6 +115,12 @@ def main() -> int:
             'PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]\n'
         )
         settings_module = "bench_settings"
+    (tmp / "bench_hello_wsgi.py").write_text(
+        "def application(environ, start_response):\n"
+        "    start_response('200 OK', [('Content-Type', 'application/json'),"
+        " ('Content-Length', '2')])\n"
+        "    return [b'{}']\n"
+    )
     wsgi_app = "demo.wsgi"
     if args.split:
         (tmp / "bench_timing_wsgi.py").write_text(
@@ -133,7 +145,7 @@ def main() -> int:
     }
     env.pop("DATABASE_URL", None)
     sandbox: SandboxProcess | None = None
-    gunicorn = None
+    gunicorn = hello = None
     try:
         sandbox = SandboxProcess(token=TOKEN, seed=args.seed)
         sandbox_url = env["CALENDLY_BASE_URL"] = sandbox.url
@@ -150,26 +162,39 @@ def main() -> int:
              f"User.objects.create_user({USER!r}, password={PASSWORD!r})"],
             env=env, check=True,
         )
+        worker_args = [
+            "-w", str(args.workers), "--worker-class", args.worker_class,
+            *(["--threads", str(args.threads)] if args.worker_class == "gthread" else []),
+            "--log-level", "warning",
+        ]
         gunicorn = subprocess.Popen(  # noqa: S603
-            [str(VENV_BIN / "gunicorn"), wsgi_app, "-w", str(args.workers),
-             "--worker-class", args.worker_class,
-             *(["--threads", str(args.threads)] if args.worker_class == "gthread" else []),
-             "--chdir", str(ROOT / "example"), "-b", f"127.0.0.1:{web_port}",
-             "--log-level", "warning"],
+            [str(VENV_BIN / "gunicorn"), wsgi_app, *worker_args,
+             "--chdir", str(ROOT / "example"), "-b", f"127.0.0.1:{web_port}"],
+            env=env,
+        )
+        hello_port = free_port()
+        hello = subprocess.Popen(  # noqa: S603
+            [str(VENV_BIN / "gunicorn"), "bench_hello_wsgi", *worker_args,
+             "--chdir", str(tmp), "-b", f"127.0.0.1:{hello_port}"],
             env=env,
         )
 
-        def web_up() -> bool:
-            with socket.create_connection(("127.0.0.1", web_port), timeout=1):
-                return True
+        def listening(port: int) -> Any:
+            def check() -> bool:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    return True
 
-        wait_until(web_up, "gunicorn")
+            return check
+
+        wait_until(listening(web_port), "gunicorn")
+        wait_until(listening(hello_port), "the hello-world gunicorn")
 
         path_template = "/modules/calendly/scheduled/events/{}/"
         auth = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
         direct_ms: list[float] = []
         proxied_ms: list[float] = []
         floor_ms: list[float] = []  # same endpoint, refused before any upstream call
+        hello_ms: list[float] = []  # gunicorn with nothing behind it: the machine's baseline
         app_ms: dict[str, list[float]] = {"proxied": [], "floor": []}  # with --split
 
         def app_time(response: httpx.Response) -> float:
@@ -177,6 +202,7 @@ def main() -> int:
         with (
             CalendlyClient(token=TOKEN, base_url=sandbox_url, max_retries=0) as direct,
             httpx.Client(base_url=web_url, timeout=30, headers={"Authorization": auth}) as web,
+            httpx.Client(base_url=f"http://127.0.0.1:{hello_port}", timeout=30) as bare,
         ):
             org = direct.users.me()["current_organization"]
             event = direct.scheduled_events.list(organization=org, count=1).items[0]
@@ -184,6 +210,7 @@ def main() -> int:
             path = path_template.format(uuid)
             for _ in range(20):
                 direct.scheduled_events.get(uuid)
+                bare.get("/").raise_for_status()
             # Connections are counted from here: the control client's and the direct
             # client's connections are already open, and no proxied call has been made.
             control.post("/_sandbox/reset_stats").raise_for_status()
@@ -208,10 +235,17 @@ def main() -> int:
                 app_ms["floor"].append(app_time(refused))
                 if refused.status_code != 400:
                     raise SystemExit(f"expected a 400, got {refused.status_code}")
+            # The baseline in a loop of its own, after the measured one: interleaved, its
+            # requests would be one more process between the measured ones.
+            for _ in range(args.calls):
+                began = time.perf_counter()
+                bare.get("/").raise_for_status()
+                hello_ms.append((time.perf_counter() - began) * 1000)
         stats = control.get("/_sandbox/stats").json()
         control.close()
     finally:
         stop(gunicorn)
+        stop(hello)
         if sandbox is not None:
             sandbox.stop()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -219,6 +253,7 @@ def main() -> int:
     direct_median = statistics.median(direct_ms)
     proxied_median = statistics.median(proxied_ms)
     added = proxied_median - direct_median
+    hello_median = statistics.median(hello_ms)
     upstream_calls = stats["requests"].get("GET /scheduled_events/{uuid}", 0) - args.calls
     workers = f"{args.workers} {args.worker_class}" + (
         f" x {args.threads} threads" if args.worker_class == "gthread" else ""
@@ -230,7 +265,10 @@ def main() -> int:
           f"p95 {percentile(direct_ms, 0.95):7.2f} ms")
     print(f"through gunicorn        median {proxied_median:7.2f} ms   "
           f"p95 {percentile(proxied_ms, 0.95):7.2f} ms")
-    print(f"added by the endpoint   median {added:7.2f} ms   (target <= 3 ms)")
+    print(f"hello-world gunicorn    median {hello_median:7.2f} ms   "
+          f"p95 {percentile(hello_ms, 0.95):7.2f} ms   (baseline: one bare round trip)")
+    print(f"added by the endpoint   median {added:7.2f} ms   (target <= 3 ms)   "
+          f"= {added / hello_median:.2f} x the baseline")
     print(f"  of which a request refused before the upstream call (gunicorn, Django, "
           f"middleware, Basic auth) costs median {statistics.median(floor_ms):.2f} ms")
     if args.split:
