@@ -125,6 +125,35 @@ def test_bad_filters_use_the_error_shape(api, mirror_data):
     assert set(body) == {"code", "title", "message", "details"}
 
 
+@pytest.mark.parametrize(
+    ("url", "params", "parameter"),
+    [
+        (URL, {"status": "nope"}, "status"),
+        (URL, {"page_size": "100000000000"}, "page_size"),
+        ("/modules/calendly/local/event-types/", {"active": "maybe"}, "active"),
+        ("/modules/calendly/local/event-types/", {"page_size": "0"}, "page_size"),
+    ],
+)
+def test_bad_filters_are_refused_even_with_nothing_to_list(api, settings, url, params, parameter):
+    # No organization known yet (nothing synced): still a 400, not an empty 200.
+    settings.CALENDLY_ORGANIZATION = ""
+    response = api.get(url, params)
+    assert response.status_code == 400, response.content
+    assert [d["parameter"] for d in response.json()["details"]] == [parameter]
+
+
+@pytest.mark.parametrize("url", [URL, "/modules/calendly/local/event-types/"])
+def test_a_bad_cursor_is_a_400_naming_it(api, mirror_data, url):
+    response = api.get(url, {"cursor": "not-a-cursor"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid_input"
+    assert [d["parameter"] for d in body["details"]] == ["cursor"]
+    # A real cursor from a next link still works.
+    next_url = api.get(url, {"page_size": 1}).json()["next"]
+    assert api.get(next_url).status_code == 200
+
+
 def test_max_start_time_before_min_start_time_is_refused(api, mirror_data):
     response = api.get(URL, {"min_start_time": "2030-01-02T00:00:00Z",
                              "max_start_time": "2030-01-01T23:59:59+00:00"})

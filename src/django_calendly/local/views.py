@@ -57,12 +57,13 @@ class LocalScheduledEventListView(LocalAPIView):
     pagination_class = StartTimeCursorPagination
 
     def get_queryset(self) -> QuerySet[ScheduledEvent]:
+        # Parameters first: bad input is a 400 even when there is nothing to list.
+        filters = self.query(s.ScheduledEventQuerySerializer)
         org = local_organization(self.request.user)
         if not org:
             return ScheduledEvent.objects.none()
         # The list never shows the full JSON: do not load (and decode) it.
         qs = ScheduledEvent.objects.filter(organization=org).defer("calendly_data")
-        filters = self.query(s.ScheduledEventQuerySerializer)
         if "status" in filters:
             qs = qs.filter(status=filters["status"])
         if "min_start_time" in filters:
@@ -128,11 +129,11 @@ class LocalEventTypeListView(LocalAPIView):
     pagination_class = NameCursorPagination
 
     def get_queryset(self) -> QuerySet[EventType]:
+        active = self.query(s.EventTypeQuerySerializer).get("active")
         org = local_organization(self.request.user)
         if not org:
             return EventType.objects.none()
         qs = EventType.objects.filter(organization=org)
-        active = self.query(s.EventTypeQuerySerializer).get("active")
         if active is not None:
             qs = qs.filter(active=active)
         return qs
