@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,8 @@ import pytest
 import yaml
 from django.core.management import call_command
 from rest_framework.test import APIClient
+
+from django_calendly.client import validation as v
 
 OPERATIONS = {
     ("get", "/modules/calendly/user/details/{user_uuid}/"): "calendly_user_details",
@@ -103,6 +106,57 @@ def test_parameters_and_bodies_are_described(schema: dict) -> None:
     assert "204" in delete["responses"]
     uuid_param = delete["parameters"][0]
     assert uuid_param["in"] == "path" and uuid_param["schema"]["pattern"]
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "check", "valid", "invalid"),
+    [
+        (
+            "/modules/calendly/scheduled/events/list/", "organization",
+            lambda value: v.validate_uri(value, "organization"),
+            ["https://api.calendly.com/organizations/AB-c_1"],
+            ["0", "https://api.calendly.com/users/AB", "https://evil.example/organizations/AB",
+             "https://api.calendly.com/organizations/AB/x"],
+        ),
+        (
+            "/modules/calendly/scheduled/events/list/", "sort",
+            lambda value: v.validate_sort(value, "scheduled_events"),
+            ["start_time:asc", "start_time:desc, start_time:asc"],
+            ["0", "start_time", "name:asc", "start_time:up"],
+        ),
+        (
+            "/modules/calendly/event/types/", "sort",
+            lambda value: v.validate_sort(value, "event_types"),
+            ["name:asc,position:desc", "updated_at:desc"],
+            ["start_time:asc", "name:asc,"],
+        ),
+    ],
+)
+def test_patterns_describe_what_the_validators_accept(
+    schema: dict, path: str, name: str, check: Any, valid: list[str], invalid: list[str]
+) -> None:
+    # The schema's pattern and the serializer's check agree: a client generating requests
+    # from the schema (schemathesis, a typed SDK) is not refused for what it was allowed.
+    parameters = schema["paths"][path]["get"]["parameters"]
+    pattern = re.compile(next(p for p in parameters if p["name"] == name)["schema"]["pattern"])
+    for value in valid:
+        assert pattern.search(value), value
+        check(value)
+    for value in invalid:
+        assert not pattern.search(value), value
+        with pytest.raises(ValueError):
+            check(value)
+
+
+def test_a_delete_with_a_body_documents_it(schema: dict) -> None:
+    remove = schema["paths"]["/modules/calendly/remove/invitees/"]["delete"]
+    assert remove["requestBody"]["required"] is True
+    ref = remove["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    body = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+    assert body["properties"]["emails"]["minItems"] == 1
+    # Deletes without a body stay without one.
+    revoke = schema["paths"]["/modules/calendly/invitee-no-show/{uuid}/delete/"]["delete"]
+    assert "requestBody" not in revoke
 
 
 @pytest.mark.django_db

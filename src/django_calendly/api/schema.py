@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 
+from ..client.validation import UUID_REGEX
 from .errors import ErrorSerializer
 
 TAG = "calendly"
 
-UUID_PATTERN = r"^[A-Za-z0-9_-]{1,100}$"
+UUID_PATTERN = f"^{UUID_REGEX}$"
 
 _ERRORS = {
     400: "Invalid input (`invalid_input`), named in `details`; or Calendly's 400.",
@@ -35,6 +37,24 @@ _EXTRA_ERRORS = {
 }
 
 
+class CalendlyAutoSchema(AutoSchema):
+    """drf-spectacular's schema, with the request body of a DELETE documented.
+
+    OpenAPI allows a body on DELETE, and `remove/invitees/` takes its `emails` there (as
+    Calendly's own data-compliance call does); drf-spectacular documents bodies only for
+    POST, PUT and PATCH.
+    """
+
+    def _get_request_body(self, direction: str = "request") -> Any:
+        if self.method != "DELETE" or self.get_request_serializer() is None:
+            return super()._get_request_body(direction)
+        self.method = "POST"  # the same body rules as a POST
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = "DELETE"
+
+
 def error_responses(*extra: int) -> dict[int, OpenApiResponse]:
     out = {
         code: OpenApiResponse(ErrorSerializer, description=text) for code, text in _ERRORS.items()
@@ -51,7 +71,7 @@ def path_uuid(name: str, description: str, *, allow_me: bool = False) -> OpenApi
         OpenApiTypes.STR,
         OpenApiParameter.PATH,
         description=description,
-        pattern=r"^(me|[A-Za-z0-9_-]{1,100})$" if allow_me else UUID_PATTERN,
+        pattern=f"^(me|{UUID_REGEX})$" if allow_me else UUID_PATTERN,
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -93,6 +94,43 @@ class SortField(serializers.CharField):
     def to_internal_value(self, data: Any) -> str:
         value = super().to_internal_value(data)
         return _checked(lambda: v.validate_sort(value, self.endpoint))
+
+
+def _ecma_escape(text: str) -> str:
+    """``text`` as a literal in an OpenAPI (ECMA-262) pattern."""
+    return re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", text)
+
+
+class _UriFieldSchema(OpenApiSerializerFieldExtension):
+    """A ``UriField`` in the schema: the pattern ``validation.parse_uri`` checks, under the
+    base URLs it accepts (Calendly's, and ``CALENDLY_BASE_URL`` when it differs)."""
+
+    target_class = UriField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        field: UriField = self.target
+        bases = "|".join(_ecma_escape(b) for b in v.accepted_bases(calendly_settings.BASE_URL))
+        path = re.sub(r"\(\?P<\w+>\{u\}\)", lambda _: v.UUID_REGEX, v.URI_PATTERNS[field.kind])
+        return {
+            "type": "string",
+            "format": "uri",
+            "maxLength": field.max_length,
+            "pattern": f"^({bases}){path}$",
+        }
+
+
+class _SortFieldSchema(OpenApiSerializerFieldExtension):
+    """A ``SortField`` in the schema: the pairs ``validation.validate_sort`` accepts."""
+
+    target_class = SortField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        field: SortField = self.target
+        pair = (
+            rf"\s*({'|'.join(v.SORT_FIELDS[field.endpoint])}):"
+            rf"({'|'.join(v.SORT_DIRECTIONS)})\s*"
+        )
+        return {"type": "string", "maxLength": field.max_length, "pattern": f"^{pair}(,{pair})*$"}
 
 
 class PageTokenField(serializers.CharField):
@@ -184,6 +222,7 @@ class RemoveInviteesBody(serializers.Serializer):
     emails = serializers.ListField(
         child=serializers.EmailField(max_length=254),
         allow_empty=False,
+        min_length=1,  # the same rule, for the schema (minItems)
         help_text="Email addresses whose invitee data Calendly deletes (Enterprise plan).",
     )
 
@@ -264,6 +303,7 @@ class WebhookCreateBody(serializers.Serializer):
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=sorted(v.WEBHOOK_EVENTS)),
         allow_empty=False,
+        min_length=1,
     )
     organization = UriField("organization")
     scope = serializers.ChoiceField(choices=v.WEBHOOK_SCOPES)

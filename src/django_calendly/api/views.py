@@ -30,7 +30,7 @@ from .responses import (
     paged_response,
     resource_response,
 )
-from .schema import document, path_uuid
+from .schema import CalendlyAutoSchema, document, path_uuid
 
 RESOURCE = (200, s.ResourceEnvelopeSerializer)
 CREATED = (201, s.ResourceEnvelopeSerializer)
@@ -46,6 +46,7 @@ class CalendlyAPIView(APIView):
 
     access: Access = "read"
     renderer_classes = [JSONRenderer]
+    schema = CalendlyAutoSchema()
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def get_permissions(self) -> list[BasePermission]:

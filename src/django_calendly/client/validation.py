@@ -19,7 +19,9 @@ MAX_UUID_LENGTH = 100
 MIN_COUNT, MAX_COUNT = 1, 100
 MAX_CANCEL_REASON = 10_000
 
-_UUID_RE = re.compile(r"[A-Za-z0-9_-]{1,100}")
+#: What Calendly's uuids (and our path parameters) look like; also the schema's pattern.
+UUID_REGEX = r"[A-Za-z0-9_-]{1,100}"
+_UUID_RE = re.compile(UUID_REGEX)
 
 #: Resource URI kinds and the path they take after the base URL.
 URI_PATTERNS: dict[str, str] = {
@@ -37,7 +39,7 @@ URI_PATTERNS: dict[str, str] = {
     "routing_form": r"/routing_forms/(?P<uuid>{u})",
 }
 _URI_RES = {
-    kind: re.compile(pattern.format(u=r"[A-Za-z0-9_-]{1,100}"))
+    kind: re.compile(pattern.format(u=UUID_REGEX))
     for kind, pattern in URI_PATTERNS.items()
 }
 
@@ -111,7 +113,9 @@ def validate_uuid(value: Any, name: str = "uuid", *, allow_me: bool = False) -> 
     return value
 
 
-def _bases(base_url: str | None) -> list[str]:
+def accepted_bases(base_url: str | None) -> list[str]:
+    """The base URLs resource URIs may start with: ``base_url`` (when given and different)
+    and https://api.calendly.com."""
     bases = [CALENDLY_API_URL]
     if base_url:
         base = base_url.rstrip("/")
@@ -131,7 +135,7 @@ def parse_uri(value: Any, kind: str, base_url: str | None = None) -> dict[str, s
     label = kind.replace("_", " ")
     if not isinstance(value, str) or not value:
         raise ValueError(f"The {label} must be a Calendly {label} URI.")
-    for base in _bases(base_url):
+    for base in accepted_bases(base_url):
         if value.startswith(base + "/"):
             match = pattern.fullmatch(value[len(base) :])
             if match:

@@ -8,6 +8,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..api.serializers import UriField
 from ..client import validation as v
 from ..models import EventType, Invitee, ScheduledEvent
 
@@ -118,9 +119,7 @@ class ScheduledEventQuerySerializer(serializers.Serializer):
     invitee_email = serializers.EmailField(
         required=False, help_text="Events with an invitee of this email (any case)."
     )
-    event_type = serializers.URLField(
-        required=False, max_length=500, help_text="Event type URI."
-    )
+    event_type = UriField("event_type", required=False)
     cursor = serializers.CharField(required=False, help_text="Page cursor from `next`.")
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=100)
 

@@ -22,13 +22,13 @@ from rest_framework.response import Response
 
 from ..api.errors import ErrorSerializer, exception_handler
 from ..api.permissions import permission_classes_for
+from ..api.schema import UUID_PATTERN
 from ..models import EventType, Invitee, ScheduledEvent
 from ..services.sync import local_organization
 from . import serializers as s
 from .pagination import NameCursorPagination, StartTimeCursorPagination
 
 TAG = "calendly-local"
-UUID_PATTERN = r"^[A-Za-z0-9_-]{1,100}$"
 
 _ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Invalid parameters (`invalid_input`)."),
