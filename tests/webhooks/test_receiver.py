@@ -200,6 +200,8 @@ def test_oversized_body_with_lying_content_length(rf: Any, settings: Any) -> Non
     [
         (b"not json", "invalid_json"),
         (b"\xff\xfe", "invalid_json"),
+        (b'{"event": "invitee.created", "payload": {"n": NaN}}', "invalid_json"),
+        (b'{"event": "invitee.created", "payload": {"n": -Infinity}}', "invalid_json"),
         (b"[1, 2]", "invalid_envelope"),
         (b'{"payload": {}}', "invalid_envelope"),
         (b'{"event": "invitee.created"}', "invalid_envelope"),

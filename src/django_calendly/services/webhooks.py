@@ -52,6 +52,7 @@ from .caching import ProcessCache
 from .mirror import (
     applies,
     bulk_upsert,
+    current_no_shows,
     event_type_fields,
     invitee_fields,
     last_segment,
@@ -189,10 +190,16 @@ class InvalidDelivery(ValueError):
         self.message = message
 
 
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
+
+
 def parse_envelope(body: bytes) -> dict[str, Any]:
     """The delivery envelope ``{event, created_at, created_by, payload}`` as a dict."""
     try:
-        envelope = json.loads(body.decode("utf-8"))  # Calendly sends UTF-8; stored as text
+        # Calendly sends UTF-8 (stored as text). Python's NaN/Infinity extensions are
+        # refused: they are not JSON, and the mirror's JSON columns could not store them.
+        envelope = json.loads(body.decode("utf-8"), parse_constant=_not_json)
     except (UnicodeDecodeError, ValueError):
         raise InvalidDelivery("invalid_json", "The body is not valid JSON.") from None
     if not isinstance(envelope, dict):
@@ -449,16 +456,9 @@ def _apply_scheduled_event(ctx: _Context, data: Json) -> ScheduledEvent | None:
 
 def _current_no_show(invitee_uri: str) -> str | None:
     """The invitee's current no-show URI from the no-show rows ('' when unmarked), or None
-    when no no-show delivery was ever stored for it (then the payload's value stands)."""
-    latest = (
-        InviteeNoShow.objects.filter(invitee=invitee_uri)
-        .order_by("-calendly_created_at", "-id")
-        .values_list("uri", "deleted_at")
-        .first()
-    )
-    if latest is None:
-        return None
-    return "" if latest[1] else latest[0]
+    when no no-show delivery was ever stored for it (then the payload's value stands).
+    The rule lives in ``mirror.current_no_shows``, shared with the pull sync."""
+    return current_no_shows([invitee_uri]).get(invitee_uri)
 
 
 def _apply_invitee(ctx: _Context, data: Json) -> tuple[Invitee, bool]:
