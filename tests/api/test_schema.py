@@ -178,3 +178,46 @@ def test_schema_and_docs_are_served_to_logged_in_users_only() -> None:
     # The page's assets are served by Django (drf-spectacular-sidecar), not by a CDN.
     assert b"/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs.content
     assert b"cdn.jsdelivr" not in docs.content
+
+
+_HOST_CHECK = """
+import json
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
+client = APIClient()
+client.force_authenticate(get_user_model().objects.create_user("reader"))
+response = client.get("/integrations/calendly/schema/", {"format": "json"})
+print(json.dumps({"status": response.status_code,
+                  "paths": sorted(response.json().get("paths", {}))}))
+"""
+
+
+def test_the_served_schema_needs_no_setting_and_describes_this_app_only() -> None:
+    # A fresh process: drf-spectacular reads DEFAULT_SCHEMA_CLASS when the views are
+    # imported, so the host's settings must be in place from the start.
+    import json
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.api.host_settings",
+        "PYTHONPATH": os.pathsep.join(str(root / d) for d in ("", "example", "src")),
+    }
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", _HOST_CHECK], env=env, capture_output=True, text=True,
+        timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    served = json.loads(done.stdout.strip().splitlines()[-1])
+    assert served["status"] == 200
+    assert "/integrations/calendly/scheduled/events/{uuid}/" in served["paths"]
+    assert "/integrations/calendly/local/scheduled-events/" in served["paths"]
+    assert not any("secret-reports" in path for path in served["paths"])

@@ -55,6 +55,23 @@ class CalendlyAutoSchema(AutoSchema):
             self.method = "DELETE"
 
 
+def app_extend_schema(**kwargs: Any) -> Callable[[Any], Any]:
+    """``extend_schema`` built on ``CalendlyAutoSchema``, whatever the host project's
+    ``DEFAULT_SCHEMA_CLASS``.
+
+    drf-spectacular builds a decorated method's schema class on DRF's
+    ``DEFAULT_SCHEMA_CLASS`` when the decorator runs (at import); in a project that has not
+    set it to drf-spectacular's, that class is DRF's own and the served schema fails. The
+    views set ``schema = CalendlyAutoSchema()`` too, so the app's schema needs no setting.
+    """
+
+    def decorator(method: Any) -> Any:
+        method.schema = CalendlyAutoSchema  # what extend_schema builds on, when present
+        return extend_schema(**kwargs)(method)
+
+    return decorator
+
+
 def error_responses(*extra: int) -> dict[int, OpenApiResponse]:
     out = {
         code: OpenApiResponse(ErrorSerializer, description=text) for code, text in _ERRORS.items()
@@ -99,7 +116,7 @@ def document(
     parameters: list[Any] = list(path)
     if query is not None:
         parameters.append(query)
-    return extend_schema(
+    return app_extend_schema(
         operation_id=operation_id,
         summary=summary,
         description=f"{description}\n\n{access}".strip(),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
@@ -28,7 +28,16 @@ class _ReadProtected:
 
 
 class SchemaView(_ReadProtected, SpectacularAPIView):
-    pass
+    """This app's endpoints only, under the prefix the host mounted them at.
+
+    drf-spectacular's view describes every URL of the project by default: a host's own
+    API would show up in (and be disclosed by) this page.
+    """
+
+    def _get_schema_response(self, request: Any) -> Any:
+        prefix = request.path_info.lstrip("/").removesuffix("schema/")
+        self.patterns = [path(prefix, include("django_calendly.urls"))]
+        return super()._get_schema_response(request)
 
 
 class SwaggerView(_ReadProtected, SpectacularSwaggerView):

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from ..api.errors import ErrorSerializer, exception_handler
 from ..api.permissions import permission_classes_for
-from ..api.schema import UUID_PATTERN
+from ..api.schema import UUID_PATTERN, CalendlyAutoSchema, app_extend_schema
 from ..models import EventType, Invitee, ScheduledEvent
 from ..services.sync import local_organization
 from . import serializers as s
@@ -39,6 +39,7 @@ _ERRORS = {
 
 class LocalAPIView(GenericAPIView):
     renderer_classes = [JSONRenderer]
+    schema = CalendlyAutoSchema()  # drf-spectacular's, whatever the host's settings say
 
     def get_permissions(self) -> list[BasePermission]:
         return [permission() for permission in permission_classes_for("read")]
@@ -77,7 +78,7 @@ class LocalScheduledEventListView(LocalAPIView):
             qs = qs.filter(uri__in=events)
         return qs
 
-    @extend_schema(
+    @app_extend_schema(
         operation_id="calendly_local_scheduled_events",
         summary="List mirrored scheduled events (no Calendly call)",
         description="Events of the app's organization from the local mirror, ordered by start "
@@ -96,7 +97,7 @@ class LocalScheduledEventListView(LocalAPIView):
 class LocalScheduledEventDetailView(LocalAPIView):
     serializer_class = s.ScheduledEventDetailSerializer
 
-    @extend_schema(
+    @app_extend_schema(
         operation_id="calendly_local_scheduled_event",
         summary="A mirrored scheduled event with its invitees (no Calendly call)",
         parameters=[
@@ -138,7 +139,7 @@ class LocalEventTypeListView(LocalAPIView):
             qs = qs.filter(active=active)
         return qs
 
-    @extend_schema(
+    @app_extend_schema(
         operation_id="calendly_local_event_types",
         summary="List mirrored event types (no Calendly call)",
         parameters=[s.EventTypeQuerySerializer],
