@@ -18,7 +18,7 @@ from django.db import NotSupportedError, connections, models, router, transactio
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from ..models import EventType, Invitee, ScheduledEvent
+from ..models import EventType, Invitee, InviteeNoShow, ScheduledEvent
 
 Json = Mapping[str, Any]
 
@@ -99,6 +99,38 @@ def invitee_fields(data: Json) -> dict[str, Any]:
 
 def no_show_fields(data: Json) -> dict[str, Any]:
     return {**_common(data), "invitee": data.get("invitee") or ""}
+
+
+def current_no_shows(
+    invitee_uris: Iterable[str], *, changed_since: datetime | None = None
+) -> dict[str, str]:
+    """Each invitee's current no-show URI according to the ``InviteeNoShow`` rows (written
+    by the no-show webhooks), in one query: the latest row by ``calendly_created_at, id``;
+    ``""`` when that row is deleted. An invitee without a no-show row is left out (then the
+    invitee payload's value stands).
+
+    ``changed_since`` keeps only invitees with a no-show row written (``synced_at``) at or
+    after that moment; the pull sync uses it for the no-shows processed while it fetched.
+    """
+    uris = set(invitee_uris)
+    if not uris:
+        return {}
+    if changed_since is None:
+        invitees: Any = uris
+    else:
+        invitees = InviteeNoShow.objects.filter(
+            invitee__in=uris, synced_at__gte=changed_since
+        ).values("invitee")
+    rows = (
+        InviteeNoShow.objects.filter(invitee__in=invitees)
+        .order_by("invitee", "-calendly_created_at", "-id")
+        .values_list("invitee", "uri", "deleted_at")
+    )
+    current: dict[str, str] = {}
+    for invitee, uri, deleted_at in rows:
+        if invitee not in current:  # the first row of each invitee is its latest
+            current[invitee] = "" if deleted_at else uri
+    return current
 
 
 # -- the upsert -------------------------------------------------------------------------

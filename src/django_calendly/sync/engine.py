@@ -8,9 +8,10 @@ invitees, so an event whose signature matches is both unchanged and complete.
 
 Per page of 100 events, the database sees a constant number of queries: one read of the
 stored signatures, one bulk upsert of the changed events, one lookup + one bulk upsert of
-their invitees, one update of the sync state; all in one transaction. The next page is
-fetched while the invitees of the current one are, so the list calls overlap the invitee
-calls. Nothing but the current page is kept in memory.
+their invitees, one read of the no-shows that webhooks wrote while those were fetched (and
+one update only when there are some), one update of the sync state; all in one
+transaction. The next page is fetched while the invitees of the current one are, so the
+list calls overlap the invitee calls. Nothing but the current page is kept in memory.
 
 Invitee calls run on a bounded ``ThreadPoolExecutor`` (``CALENDLY_SYNC_CONCURRENCY``) that
 lives only inside one ``run`` call and is joined before it returns; the threads make HTTP
@@ -33,11 +34,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from ..client.errors import APIError, BadRequest, CalendlyError, NotFound
 from ..conf import calendly_settings
-from ..models import EventType, ScheduledEvent, SyncState
+from ..models import EventType, Invitee, ScheduledEvent, SyncState
 from ..services import mirror
 from .pacing import RateLimitPacer
 
@@ -117,6 +119,9 @@ class _PendingPage:
     events: list[dict[str, Any]]  # the events of the page whose invitees are being fetched
     futures: list[Future[list[dict[str, Any]]]]
     next_token: str | None
+    # Taken just before the page's invitee calls were queued: a no-show row written at or
+    # after it may be newer than the fetched invitees (see ``_keep_webhook_no_shows``).
+    fetch_started: datetime
 
 
 def default_window(now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -166,6 +171,8 @@ class SyncEngine:
         )
         self.pacer.on_wait = self._waited
         self._state: SyncState | None = None
+        # ``fetch_started`` of the page ``_complete`` is writing (None outside a write).
+        self._fetch_started: datetime | None = None
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -378,9 +385,10 @@ class SyncEngine:
                     changed = self._changed_events(page.items)
                     self.stats.invitee_events += len(changed)
                     futures: list[Future[list[dict[str, Any]]]] = []
+                    fetch_started = timezone.now()  # before any of the page's invitee calls
                     if not opts.dry_run:
                         futures = [pool.submit(self._fetch_invitees, e["uri"]) for e in changed]
-                    current = _PendingPage(changed, futures, next_token)
+                    current = _PendingPage(changed, futures, next_token, fetch_started)
                     next_page = self._list_events(start, end, next_token) if next_token else None
                     if pending is not None:
                         self._complete(pending)
@@ -404,7 +412,11 @@ class SyncEngine:
         if self.options.dry_run:
             self._report()
             return
-        self._write_page(pending.events, invitees, pending.next_token)
+        self._fetch_started = pending.fetch_started
+        try:
+            self._write_page(pending.events, invitees, pending.next_token)
+        finally:
+            self._fetch_started = None
         self._report()
 
     def _changed_events(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -430,8 +442,45 @@ class SyncEngine:
                 events, self.options.organization, extra=_signature_column
             )
             self.stats.invitees_written += mirror.upsert_invitees(invitees)
+            self._keep_webhook_no_shows(invitees)
             self.stats.pages_written += 1
             self._save_progress(next_token)
+
+    def _keep_webhook_no_shows(self, invitees: list[dict[str, Any]]) -> None:
+        """Give the page's invitees the no-show the webhooks recorded while they were
+        fetched, instead of the fetched one.
+
+        Why: marking (or unmarking) a no-show need not change the invitee's ``updated_at``,
+        so an invitee fetched just before an ``invitee_no_show.*`` delivery was processed is
+        not older than the row that delivery wrote, and the upsert re-applies the stale
+        ``no_show``. Nothing would repair it: the event's ``invitees_signature`` did not
+        change, so the next incremental sync does not fetch those invitees again. An
+        invitee with a no-show row written (``synced_at``) at or after ``fetch_started``
+        takes its no-show from the rows, by the webhooks' rule
+        (``mirror.current_no_shows``). Any other invitee keeps the fetched value: the
+        no-show rows are not authoritative in general, the pull sync is what repairs
+        missed deliveries.
+
+        This runs after the upsert, in the same transaction, so on PostgreSQL it also
+        sees a delivery that committed while the upsert waited for its row lock; a
+        delivery that commits later waits for this transaction (it locks the invitee row
+        the upsert holds) and then sets ``no_show`` itself. (Not covered: a delivery about
+        an invitee this page inserts, committing after this read; it does not see the
+        uncommitted row.) One query, one more only when there is something to correct.
+        """
+        since = self._fetch_started
+        if since is None or not invitees:
+            return
+        current = mirror.current_no_shows((i["uri"] for i in invitees), changed_since=since)
+        if not current:
+            return
+        Invitee.objects.filter(uri__in=list(current)).update(
+            no_show=Case(
+                *[When(uri=uri, then=Value(value)) for uri, value in current.items()],
+                default=F("no_show"),
+            ),
+            synced_at=timezone.now(),
+        )
 
 
 def _describe(exc: BaseException) -> str:
