@@ -24,8 +24,13 @@ def test_rate_limit_headers_and_429(sb: Sandbox, api: httpx.Client,
     assert all(r.headers["X-RateLimit-Limit"] == "3" for r in seen)
     assert 0 < int(seen[-1].headers["X-RateLimit-Reset"]) <= 60
     assert seen[-1].json()["title"] == "Too Many Requests"
-    assert member_api.get("/users/me").status_code == 200  # per token
+    assert member_api.get("/users/me").status_code == 200  # per user: another user's own
     assert sb.stats()["rate_limited"] == 1
+    # Another token of the same user shares the window, as at Calendly.
+    second, _ = sb.add_token(role="owner")
+    other = httpx.Client(base_url=sb.url, headers={"Authorization": f"Bearer {second}"})
+    with other:
+        assert other.get("/users/me").status_code == 429
 
 
 def test_rate_window_resets(sb: Sandbox, api: httpx.Client) -> None:

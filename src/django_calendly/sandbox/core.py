@@ -234,17 +234,18 @@ class Sandbox:
                 self._faults[kind] += 1
             return kind
 
-    def _rate_limit(self, token: str) -> tuple[bool, dict[str, str]]:
-        """Fixed window per token; returns (refused, headers)."""
+    def _rate_limit(self, user: str) -> tuple[bool, dict[str, str]]:
+        """Fixed window per user, as Calendly counts (all of a user's tokens, personal and
+        OAuth, share it); returns (refused, headers)."""
         limit = self.config["rate_limit"]
         if limit is None:
             return False, {}
         window = self.config["rate_window"]
         now = time.monotonic()
         with self._stats_lock:
-            bucket = self._buckets.get(token)
+            bucket = self._buckets.get(user)
             if bucket is None or now - bucket[0] >= window:
-                bucket = self._buckets[token] = [now, 0]
+                bucket = self._buckets[user] = [now, 0]
             reset = bucket[0] + window - now
             if bucket[1] >= limit:
                 self._rate_limited += 1

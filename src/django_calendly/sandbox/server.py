@@ -175,7 +175,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
         if user is None or token is None:
             self.respond(401, dumps(UNAUTHENTICATED))
             return
-        limited, rl_headers = sb._rate_limit(token)
+        limited, rl_headers = sb._rate_limit(user)
         if limited:
             self.respond(429, dumps(RATE_LIMITED), rl_headers)
             return
