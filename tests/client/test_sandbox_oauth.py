@@ -102,3 +102,32 @@ def test_token_post_is_not_retried_on_a_server_error(sandbox, oauth):
     with pytest.raises(errors.ServerError):
         oauth.exchange_code(code, REDIRECT)
     assert sandbox.stats()["requests"]["POST /oauth/token"] == 1
+
+
+def test_a_native_client_uses_pkce_without_a_secret(sandbox):
+    native = OAuthClient(sandbox.oauth_client_id, None, auth_base_url=sandbox.url,
+                         trust_env=False)
+    with native:
+        assert native.native
+        pair = generate_pkce_pair()
+        code = sandbox.authorize(redirect_uri=REDIRECT, code_challenge=pair.challenge)
+        tokens = native.exchange_code(code, REDIRECT, pair.verifier)
+        assert tokens.owner == sandbox.user_uri
+        # Refresh works for the public client too, and still rotates.
+        refreshed = native.refresh(tokens.refresh_token)
+        assert refreshed.refresh_token != tokens.refresh_token
+        with pytest.raises(errors.OAuthError):
+            native.refresh(tokens.refresh_token)
+        # Without PKCE there is nothing to prove who is asking: refused before sending.
+        with pytest.raises(ValueError, match="PKCE"):
+            native.exchange_code("any-code", REDIRECT)
+        with pytest.raises(ValueError, match="client_secret"):
+            native.revoke(refreshed.access_token)
+    # The sandbox, like Calendly, refuses a secretless exchange of a code issued without PKCE.
+    plain_code = sandbox.authorize(redirect_uri=REDIRECT)
+    with httpx.Client(base_url=sandbox.url, trust_env=False) as raw:
+        answer = raw.post("/oauth/token", data={
+            "grant_type": "authorization_code", "code": plain_code,
+            "redirect_uri": REDIRECT, "client_id": sandbox.oauth_client_id,
+        })
+    assert (answer.status_code, answer.json()["error"]) == (401, "invalid_client")

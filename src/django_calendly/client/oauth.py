@@ -177,12 +177,18 @@ def _required(value: Any, name: str) -> str:
 
 
 class OAuthClient:
-    """Calendly's OAuth endpoints for one registered app (a confidential "web" client)."""
+    """Calendly's OAuth endpoints for one registered app.
+
+    A "web" app (a server such as this Django app) is a confidential client: give its
+    ``client_secret``, sent with HTTP Basic on token calls. A "native" app (desktop,
+    mobile, CLI) cannot keep a secret: pass ``client_secret=None``; token calls then carry
+    ``client_id`` in the form, and a code exchange must use PKCE (REFERENCE section 2).
+    """
 
     def __init__(
         self,
         client_id: str,
-        client_secret: str,
+        client_secret: str | None,
         auth_base_url: str = CALENDLY_AUTH_URL,
         timeout: float = 10.0,
         connect_timeout: float = 5.0,
@@ -194,7 +200,9 @@ class OAuthClient:
         trust_env: bool = True,
     ) -> None:
         self.client_id = _required(client_id, "client_id")
-        self._client_secret = _required(client_secret, "client_secret")
+        self._client_secret = (
+            None if client_secret is None else _required(client_secret, "client_secret")
+        )
         if not isinstance(auth_base_url, str) or not auth_base_url.startswith(
             ("http://", "https://")
         ):
@@ -237,10 +245,20 @@ class OAuthClient:
             params["scope"] = _required(scope, "scope")
         return f"{self.auth_base_url}/oauth/authorize?{urlencode(params)}"
 
+    @property
+    def native(self) -> bool:
+        """A public client (no secret)."""
+        return self._client_secret is None
+
     def _token(self, form: Mapping[str, str]) -> TokenSet:
-        body = self._requester.send(
-            "POST", "/oauth/token", data=form, auth=(self.client_id, self._client_secret)
-        )
+        if self._client_secret is None:
+            body = self._requester.send(
+                "POST", "/oauth/token", data={**form, "client_id": self.client_id}
+            )
+        else:
+            body = self._requester.send(
+                "POST", "/oauth/token", data=form, auth=(self.client_id, self._client_secret)
+            )
         return TokenSet.from_response(body)
 
     def exchange_code(
@@ -255,6 +273,9 @@ class OAuthClient:
         if code_verifier is not None:
             code_challenge(code_verifier)  # validates the verifier's shape
             form["code_verifier"] = code_verifier
+        elif self.native:
+            raise ValueError("A native client (no client_secret) must use PKCE: pass "
+                             "the code_verifier of the authorize_url's code_challenge.")
         return self._token(form)
 
     def refresh(self, refresh_token: str) -> TokenSet:
@@ -264,6 +285,9 @@ class OAuthClient:
         )
 
     def _client_form(self, token: str) -> dict[str, str]:
+        if self._client_secret is None:
+            # Calendly's revoke and introspect take client_id and client_secret.
+            raise ValueError("revoke and introspect need the client_secret (a web app's).")
         return {
             "client_id": self.client_id,
             "client_secret": self._client_secret,
