@@ -272,6 +272,32 @@ def test_failing_handler_marks_failed_rolls_back_and_replay_succeeds(
     assert Invitee.objects.get().status == "active"
 
 
+def test_a_receivers_integrity_error_runs_it_once_and_fails_the_delivery(
+    client: Any, recorder: Any
+) -> None:
+    # The second pass for a mirror insert race must not run the host's receivers again
+    # (an email sent twice): receivers run once, after the mirror is written.
+    from django.db import IntegrityError
+
+    seen: list[bool] = []
+
+    def strict(sender: Any, **kwargs: Any) -> None:
+        seen.append(Invitee.objects.filter(uri=kwargs["event"].uri).exists())
+        raise IntegrityError("the host's own unique constraint")
+
+    signals.invitee_created.connect(strict, weak=False)
+    try:
+        send(client, "invitee.created", p.invitee("EV1", "INV1"))
+    finally:
+        signals.invitee_created.disconnect(strict)
+    delivery = WebhookDelivery.objects.get()
+    assert seen == [True]  # once, and the mirror row was already there
+    assert delivery.status == "failed"
+    assert "the host's own unique constraint" in delivery.last_error
+    assert not Invitee.objects.exists()
+    assert recorder.of("webhook_received") == []  # nothing after the failing receiver
+
+
 def test_processing_twice_is_a_no_op_unless_forced(client: Any, recorder: Any) -> None:
     send(client, "invitee.created", p.invitee("EV1", "INV1"))
     delivery = WebhookDelivery.objects.get()

@@ -26,7 +26,7 @@ import secrets
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, connection, models, transaction
@@ -313,14 +313,17 @@ def process_delivery(delivery_id: int, *, force: bool = False) -> str:
             return delivery.status
         delivery.attempts += 1
         try:
-            try:
-                with transaction.atomic():
-                    _dispatch(delivery)
-            except IntegrityError:
-                # A mirror row was inserted meanwhile by a writer outside our advisory
-                # locks (the pull sync): the second pass finds it and merges.
-                with transaction.atomic():
-                    _dispatch(delivery)
+            with transaction.atomic():  # the mirror's changes and the receivers: all or none
+                try:
+                    with transaction.atomic():
+                        ctx = _dispatch(delivery)
+                except IntegrityError:
+                    # A mirror row was inserted meanwhile by a writer outside our advisory
+                    # locks (the pull sync): the second pass finds it and merges.
+                    ctx = _dispatch(delivery)
+                # The signals go out once the mirror is written, so a receiver's own
+                # IntegrityError fails the delivery instead of running every receiver twice.
+                ctx.notify()
         except Exception as exc:
             logger.warning(
                 "Webhook delivery %s (%s) failed: %s", delivery.pk, delivery.event, exc,
@@ -356,17 +359,20 @@ class _Context:
     delivery: WebhookDelivery
     payload: dict[str, Any]
     organization: str = ""
+    #: Signals the handler asked for, sent in order by ``notify``.
+    pending: list[tuple[Any, Any, Any]] = field(default_factory=list)
 
     def send(self, signal: Any, event: Any, payload: Any = None) -> None:
-        signal.send(
-            sender=WebhookDelivery,
-            event=event,
-            payload=self.payload if payload is None else payload,
-            delivery=self.delivery,
-        )
+        self.pending.append((signal, event, self.payload if payload is None else payload))
+
+    def notify(self) -> None:
+        for signal, event, payload in self.pending:
+            signal.send(sender=WebhookDelivery, event=event, payload=payload,
+                        delivery=self.delivery)
 
 
-def _dispatch(delivery: WebhookDelivery) -> None:
+def _dispatch(delivery: WebhookDelivery) -> _Context:
+    """Apply the delivery to the mirror; the signals it calls for wait in the context."""
     envelope = json.loads(delivery.body)
     payload = envelope.get("payload") or {}
     ctx = _Context(delivery, payload)
@@ -385,6 +391,7 @@ def _dispatch(delivery: WebhookDelivery) -> None:
             delivery_id=delivery.pk,
         ),
     )
+    return ctx
 
 
 def _lock(*keys: str) -> None:
