@@ -41,7 +41,7 @@ def test_a_cancellation_processed_between_listing_and_writing_is_kept(
     original = SyncEngine._write_page
     canceled: dict[str, Any] = {}
 
-    def write_page(self: SyncEngine, events: Any, invitees: Any, next_token: Any) -> None:
+    def write_page(self: SyncEngine, page: Any, invitees: Any) -> None:
         if not canceled:
             target = next(i for i in invitees if i["status"] == "active")
             sandbox.cancel_invitee(target["uri"], reason="race")
@@ -51,7 +51,7 @@ def test_a_cancellation_processed_between_listing_and_writing_is_kept(
             assert _deliver(sandbox, "invitee.canceled", payload) == "succeeded"
             canceled.update(uri=target["uri"], event=target["event"])
             assert Invitee.objects.get(uri=target["uri"]).status == "canceled"
-        original(self, events, invitees, next_token)
+        original(self, page, invitees)
 
     with mock.patch.object(SyncEngine, "_write_page", write_page):
         stats = sync_scheduled_events(client=client, since=window[0], until=window[1])

@@ -73,9 +73,9 @@ def sync(window: Any, *, full: bool = False, hook: Hook | None = None) -> SyncSt
         return sync_scheduled_events(since=window[0], until=window[1], full=full)
     original = SyncEngine._write_page
 
-    def write_page(self: SyncEngine, events: Any, invitees: Any, next_token: Any) -> None:
+    def write_page(self: SyncEngine, page: Any, invitees: Any) -> None:
         hook(invitees)
-        original(self, events, invitees, next_token)
+        original(self, page, invitees)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(SyncEngine, "_write_page", write_page)

@@ -34,10 +34,10 @@ class SchemaView(_ReadProtected, SpectacularAPIView):
     API would show up in (and be disclosed by) this page.
     """
 
-    def _get_schema_response(self, request: Any) -> Any:
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         prefix = request.path_info.lstrip("/").removesuffix("schema/")
         self.patterns = [path(prefix, include("django_calendly.urls"))]
-        return super()._get_schema_response(request)
+        return super().get(request, *args, **kwargs)
 
 
 class SwaggerView(_ReadProtected, SpectacularSwaggerView):

@@ -171,8 +171,6 @@ class SyncEngine:
         )
         self.pacer.on_wait = self._waited
         self._state: SyncState | None = None
-        # ``fetch_started`` of the page ``_complete`` is writing (None outside a write).
-        self._fetch_started: datetime | None = None
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -412,11 +410,7 @@ class SyncEngine:
         if self.options.dry_run:
             self._report()
             return
-        self._fetch_started = pending.fetch_started
-        try:
-            self._write_page(pending.events, invitees, pending.next_token)
-        finally:
-            self._fetch_started = None
+        self._write_page(pending, invitees)
         self._report()
 
     def _changed_events(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -431,56 +425,51 @@ class SyncEngine:
         )
         return [i for i in items if stored.get(i["uri"]) != invitees_signature(i)]
 
-    def _write_page(
-        self,
-        events: list[dict[str, Any]],
-        invitees: list[dict[str, Any]],
-        next_token: str | None,
-    ) -> None:
+    def _write_page(self, page: _PendingPage, invitees: list[dict[str, Any]]) -> None:
         with transaction.atomic():
             self.stats.events_written += mirror.upsert_scheduled_events(
-                events, self.options.organization, extra=_signature_column
+                page.events, self.options.organization, extra=_signature_column
             )
             self.stats.invitees_written += mirror.upsert_invitees(invitees)
-            self._keep_webhook_no_shows(invitees)
+            _keep_webhook_no_shows(invitees, since=page.fetch_started)
             self.stats.pages_written += 1
-            self._save_progress(next_token)
+            self._save_progress(page.next_token)
 
-    def _keep_webhook_no_shows(self, invitees: list[dict[str, Any]]) -> None:
-        """Give the page's invitees the no-show the webhooks recorded while they were
-        fetched, instead of the fetched one.
 
-        Why: marking (or unmarking) a no-show need not change the invitee's ``updated_at``,
-        so an invitee fetched just before an ``invitee_no_show.*`` delivery was processed is
-        not older than the row that delivery wrote, and the upsert re-applies the stale
-        ``no_show``. Nothing would repair it: the event's ``invitees_signature`` did not
-        change, so the next incremental sync does not fetch those invitees again. An
-        invitee with a no-show row written (``synced_at``) at or after ``fetch_started``
-        takes its no-show from the rows, by the webhooks' rule
-        (``mirror.current_no_shows``). Any other invitee keeps the fetched value: the
-        no-show rows are not authoritative in general, the pull sync is what repairs
-        missed deliveries.
+def _keep_webhook_no_shows(invitees: list[dict[str, Any]], since: datetime) -> None:
+    """Give the page's invitees the no-show the webhooks recorded while they were
+    fetched, instead of the fetched one.
 
-        This runs after the upsert, in the same transaction, so on PostgreSQL it also
-        sees a delivery that committed while the upsert waited for its row lock; a
-        delivery that commits later waits for this transaction (it locks the invitee row
-        the upsert holds) and then sets ``no_show`` itself. (Not covered: a delivery about
-        an invitee this page inserts, committing after this read; it does not see the
-        uncommitted row.) One query, one more only when there is something to correct.
-        """
-        since = self._fetch_started
-        if since is None or not invitees:
-            return
-        current = mirror.current_no_shows((i["uri"] for i in invitees), changed_since=since)
-        if not current:
-            return
-        Invitee.objects.filter(uri__in=list(current)).update(
-            no_show=Case(
-                *[When(uri=uri, then=Value(value)) for uri, value in current.items()],
-                default=F("no_show"),
-            ),
-            synced_at=timezone.now(),
-        )
+    Why: marking (or unmarking) a no-show need not change the invitee's ``updated_at``,
+    so an invitee fetched just before an ``invitee_no_show.*`` delivery was processed is
+    not older than the row that delivery wrote, and the upsert re-applies the stale
+    ``no_show``. Nothing would repair it: the event's ``invitees_signature`` did not
+    change, so the next incremental sync does not fetch those invitees again. An
+    invitee with a no-show row written (``synced_at``) at or after ``since`` (when the
+    page's invitee calls were queued) takes its no-show from the rows, by the webhooks' rule
+    (``mirror.current_no_shows``). Any other invitee keeps the fetched value: the
+    no-show rows are not authoritative in general, the pull sync is what repairs
+    missed deliveries.
+
+    This runs after the upsert, in the same transaction, so on PostgreSQL it also
+    sees a delivery that committed while the upsert waited for its row lock; a
+    delivery that commits later waits for this transaction (it locks the invitee row
+    the upsert holds) and then sets ``no_show`` itself. (Not covered: a delivery about
+    an invitee this page inserts, committing after this read; it does not see the
+    uncommitted row.) One query, one more only when there is something to correct.
+    """
+    if not invitees:
+        return
+    current = mirror.current_no_shows((i["uri"] for i in invitees), changed_since=since)
+    if not current:
+        return
+    Invitee.objects.filter(uri__in=list(current)).update(
+        no_show=Case(
+            *[When(uri=uri, then=Value(value)) for uri, value in current.items()],
+            default=F("no_show"),
+        ),
+        synced_at=timezone.now(),
+    )
 
 
 def _describe(exc: BaseException) -> str:
