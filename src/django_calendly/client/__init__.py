@@ -8,7 +8,7 @@
             ...
 """
 
-from . import errors, validation
+from . import errors, operations, validation
 from .client import CalendlyClient
 from .errors import (
     APIError,
@@ -16,6 +16,7 @@ from .errors import (
     CalendlyError,
     Conflict,
     FailedDependency,
+    InsufficientScope,
     InvalidResponse,
     NotFound,
     OAuthError,
@@ -38,6 +39,7 @@ __all__ = [
     "CalendlyError",
     "Conflict",
     "FailedDependency",
+    "InsufficientScope",
     "InvalidResponse",
     "NotFound",
     "OAuthError",
@@ -53,6 +55,7 @@ __all__ = [
     "Unauthorized",
     "UnprocessableEntity",
     "errors",
+    "operations",
     "sign",
     "validation",
     "verify",

@@ -88,6 +88,25 @@ class PermissionDenied(APIError):
     """403: no permission, missing scope, or a plan that lacks the feature."""
 
 
+class InsufficientScope(PermissionDenied):
+    """403 "Insufficient scope": the token lacks a scope; ``required_scopes`` names them."""
+
+    required_scopes: list[str]
+
+    def __init__(self, *args: Any, required_scopes: list[str] | None = None, **kwargs: Any) -> None:
+        self.required_scopes = list(required_scopes or [])
+        super().__init__(*args, **kwargs)
+
+    def _describe(self) -> str:
+        text = super()._describe()
+        if self.required_scopes:
+            text += f" (required scopes: {' '.join(self.required_scopes)})"
+        return text
+
+
+INSUFFICIENT_SCOPE_TITLE = "Insufficient scope"
+
+
 class NotFound(APIError):
     """404: no such resource (or not visible to this token)."""
 
@@ -203,6 +222,7 @@ __all__ = [
     "CalendlyError",
     "Conflict",
     "FailedDependency",
+    "InsufficientScope",
     "InvalidResponse",
     "NotFound",
     "OAuthError",

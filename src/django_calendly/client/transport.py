@@ -162,6 +162,15 @@ def api_error(response: httpx.Response) -> errors.APIError:
     }
     if cls is errors.RateLimited:
         return errors.RateLimited(status, retry_after=parse_retry_after(response.headers), **kwargs)
+    if status == 403 and isinstance(body, dict) and (
+        title == errors.INSUFFICIENT_SCOPE_TITLE or "required_scopes" in body
+    ):
+        scopes = body.get("required_scopes")
+        if not isinstance(scopes, list):
+            scopes = []
+        return errors.InsufficientScope(
+            status, required_scopes=[str(s) for s in scopes], **kwargs
+        )
     return cls(status, **kwargs)
 
 
