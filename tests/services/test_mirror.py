@@ -290,7 +290,7 @@ def test_the_sync_signature_is_left_alone_by_writers_without_it() -> None:
 
 def _deliver(name: str, payload: dict[str, Any], created_at: str) -> str:
     envelope = {"event": name, "created_at": created_at, "created_by": p.HOST, "payload": payload}
-    with mock.patch("django_calendly.services.webhooks._enqueue"):
+    with mock.patch("django_calendly.services.webhooks.deliveries._enqueue"):
         delivery = store_delivery(envelope, json.dumps(envelope).encode())
     return process_delivery(delivery.id)
 

@@ -27,7 +27,7 @@ def _deliver(sandbox: Any, name: str, payload: dict[str, Any]) -> str:
         "created_by": sandbox.user_uri,
         "payload": payload,
     }
-    with mock.patch("django_calendly.services.webhooks._enqueue"):
+    with mock.patch("django_calendly.services.webhooks.deliveries._enqueue"):
         stored = store_delivery(envelope, json.dumps(envelope).encode())
     return process_delivery(stored.id)
 

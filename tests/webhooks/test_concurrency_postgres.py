@@ -87,7 +87,7 @@ def test_two_workers_never_process_one_delivery_twice(recorder: Any) -> None:
 
     envelope = {"event": "invitee.created", "created_at": "2026-01-01T10:00:00.000000Z",
                 "created_by": payloads.HOST, "payload": payloads.invitee("EV1", "INV1")}
-    with mock.patch("django_calendly.services.webhooks._enqueue"):
+    with mock.patch("django_calendly.services.webhooks.deliveries._enqueue"):
         stored = store_delivery(envelope, json.dumps(envelope).encode())
     assert stored.id is not None
     barrier = threading.Barrier(4)

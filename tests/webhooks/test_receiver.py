@@ -299,7 +299,7 @@ def test_payloads_without_uri_do_not_share_a_key(client: Any) -> None:
 
 
 def test_a_subscription_made_by_another_process_is_accepted_at_once(client: Any) -> None:
-    from django_calendly.services import webhooks as service
+    from django_calendly.services.webhooks import keys
 
     body = body_for()
     assert post(client, body, hand_signature(body, KEY, int(time.time()))).status_code == 202
@@ -309,7 +309,7 @@ def test_a_subscription_made_by_another_process_is_accepted_at_once(client: Any)
         callback_url="https://example.com/hook/", scope="organization",
         organization=payloads.ORG, signing_key="fresh-key",
     )])
-    service._key_cache.loaded_at -= 5  # the last read was a few seconds ago
+    keys._key_cache.loaded_at -= 5  # the last read was a few seconds ago
     body = body_for(created_at="2026-01-03T00:00:00Z")
     response = post(client, body, hand_signature(body, "fresh-key", int(time.time())))
     assert response.status_code == 202
