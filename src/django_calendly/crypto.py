@@ -47,3 +47,23 @@ def decrypt(token: str) -> str:
             "A stored secret cannot be decrypted: CALENDLY_ENCRYPTION_KEYS (or SECRET_KEY) "
             "no longer holds the key it was encrypted with."
         ) from None
+
+
+def rotate(token: str) -> str:
+    """``token`` re-encrypted under the newest key (``CALENDLY_ENCRYPTION_KEYS[0]``).
+
+    Raises ``ValueError`` when no configured key can decrypt it."""
+    try:
+        return _fernet(_keys()).rotate(token.encode("ascii")).decode("ascii")
+    except (InvalidToken, UnicodeEncodeError):
+        raise ValueError("A stored secret cannot be decrypted with any configured key.") from None
+
+
+
+def is_current(token: str) -> bool:
+    """Whether ``token`` is already encrypted under the newest key."""
+    try:
+        Fernet(_keys()[0].encode("ascii")).decrypt(token.encode("ascii"))
+    except (InvalidToken, UnicodeEncodeError):
+        return False
+    return True
