@@ -4,4 +4,4 @@
 # and a `-m` of your own replaces it (`bash scripts/test.sh -m ""` runs the slow tests too).
 set -euo pipefail
 source "$(dirname "$0")/bootstrap.sh"
-exec .venv/bin/python -m pytest -n 2 -m "not slow and not postgres" "$@"
+exec .venv/bin/python -m pytest -n 2 -m "not slow and not postgres and not redis" "$@"

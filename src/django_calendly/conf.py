@@ -107,6 +107,14 @@ SETTINGS: dict[str, Setting] = {
     "ORGANIZATION": Setting(
         "", _str, "Organization URI the app works for (found from the token when empty)."
     ),
+    "RATE_LIMIT_PER_MINUTE": Setting(
+        500, _int, "Calendly requests per user per minute, shared by all processes (500 on "
+        "paid plans, 50 on Free); 0 turns the shared limiter off."
+    ),
+    "RATE_LIMIT_STORAGE": Setting(
+        "database", _str, "Where the shared per-user rate limit is counted: database, or a "
+        "limits storage URI such as redis://127.0.0.1:6379/0."
+    ),
 }
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from . import validation
+from .limiter import Limiter
 from .resources import (
     Availability,
     DataCompliance,
@@ -60,6 +61,7 @@ class CalendlyClient:
         max_connections: int = 20,
         user_agent: str = USER_AGENT,
         trust_env: bool = True,
+        limiter: Limiter | None = None,
     ) -> None:
         if not isinstance(token, str) or not token.strip() or any(c in token for c in "\r\n"):
             raise ValueError("token must be a non-empty string (a Calendly access token).")
@@ -92,7 +94,9 @@ class CalendlyClient:
             follow_redirects=False,
             trust_env=trust_env,
         )
-        self._requester = Requester(self._http, self.policy, sleep=sleep, rng=rng)
+        self._requester = Requester(
+            self._http, self.policy, sleep=sleep, rng=rng, limiter=limiter
+        )
 
         self.users = Users(self)
         self.organizations = Organizations(self)

@@ -31,6 +31,7 @@ from typing import Any
 import httpx
 
 from . import errors
+from .limiter import Limiter
 
 logger = logging.getLogger("django_calendly.client")
 
@@ -188,8 +189,10 @@ class Requester:
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
         error_factory: ErrorFactory = api_error,
+        limiter: Limiter | None = None,
     ) -> None:
         self.http = http
+        self.limiter = limiter
         self.policy = policy
         self.sleep = sleep
         self.rng = rng or random.Random()  # jitter, not cryptography
@@ -244,6 +247,8 @@ class Requester:
             started = time.monotonic()
             failure: errors.CalendlyError
             delay: float | None = None
+            if self.limiter is not None:
+                self.limiter.acquire()
             try:
                 response = self.http.request(
                     method, url, params=params, json=json, data=data, auth=auth  # type: ignore[arg-type]

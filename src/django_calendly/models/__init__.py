@@ -1,5 +1,6 @@
 from .connections import CalendlyConnection
 from .mirror import EventType, Invitee, InviteeNoShow, RoutingFormSubmission, ScheduledEvent
+from .ratelimit import RateLimitBucket, RateLimitEntry
 from .sync import SyncState
 from .webhooks import WebhookDelivery, WebhookSubscription
 
@@ -8,6 +9,8 @@ __all__ = [
     "EventType",
     "Invitee",
     "InviteeNoShow",
+    "RateLimitBucket",
+    "RateLimitEntry",
     "RoutingFormSubmission",
     "ScheduledEvent",
     "SyncState",

@@ -1,0 +1,119 @@
+"""The shared per-user rate limiter: never more than N calls in any window, across callers."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import httpx
+import pytest
+from limits.storage import storage_from_string
+
+from django_calendly.client import CalendlyClient
+from django_calendly.services.ratelimit import SharedRateLimiter, limiter_for
+from django_calendly.services.ratelimit.database import DatabaseStorage
+
+REDIS_URL = os.environ.get("CALENDLY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _max_in_any_window(stamps: list[float], window: float) -> int:
+    """The most stamps in any span of ``window`` seconds. Stamps are taken after
+    ``acquire`` returns, a little after the slot was taken (threads wait for the GIL), so
+    callers check a span a bit shorter than the limiter's window."""
+    stamps = sorted(stamps)
+    best, lo = 0, 0
+    for hi, t in enumerate(stamps):
+        while t - stamps[lo] >= window:
+            lo += 1
+        best = max(best, hi - lo + 1)
+    return best
+
+
+def _run(limiter_factory, threads: int, calls_each: int) -> list[float]:
+    stamps: list[float] = []
+    lock = threading.Lock()
+
+    def work() -> None:
+        limiter = limiter_factory()
+        for _ in range(calls_each):
+            limiter.acquire()
+            with lock:
+                stamps.append(time.time())
+
+    pool = [threading.Thread(target=work) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join(30)
+    return stamps
+
+
+@pytest.mark.django_db
+def test_database_window_refuses_past_the_limit_and_frees_slots_as_they_age() -> None:
+    limiter = SharedRateLimiter("user-a", 3, window=1, store=DatabaseStorage())
+    strategy, item = limiter.strategy, limiter.item
+    assert [strategy.hit(item, "user-a") for _ in range(4)] == [True, True, True, False]
+    assert strategy.hit(item, "user-b")  # another user has a budget of their own
+    started = time.time()
+    limiter.acquire()  # waits for the oldest slot to leave the window
+    assert time.time() - started >= 0.5
+    assert limiter.waits >= 1
+
+
+@pytest.mark.django_db
+def test_database_limiter_paces_a_burst_to_the_limit() -> None:
+    store = DatabaseStorage()
+    stamps = _run(lambda: SharedRateLimiter("user-c", 4, window=1, store=store), 1, 10)
+    assert _max_in_any_window(stamps, 0.9) <= 4
+    # Used to the full: 10 calls at 4 per second take a little over two windows.
+    assert 2.0 <= max(stamps) - min(stamps) < 3.5
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="needs PostgreSQL (DATABASE_URL=postgres://...)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_database_limiter_is_shared_by_concurrent_callers() -> None:
+    store = DatabaseStorage()
+    stamps = _run(lambda: SharedRateLimiter("user-d", 5, window=1, store=store), 4, 5)
+    assert len(stamps) == 20
+    assert _max_in_any_window(stamps, 0.8) <= 5
+    assert max(stamps) - min(stamps) >= 3.0
+
+
+@pytest.mark.redis
+def test_redis_limiter_is_shared_by_concurrent_callers() -> None:
+    store = storage_from_string(REDIS_URL)
+    if not store.check():
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    key = f"user-e-{time.time()}"
+    stamps = _run(lambda: SharedRateLimiter(key, 5, window=1, store=store), 4, 5)
+    assert _max_in_any_window(stamps, 0.8) <= 5
+    assert 3.0 <= max(stamps) - min(stamps) < 5.0
+
+
+def test_the_client_takes_a_slot_before_every_attempt_retries_included() -> None:
+    taken: list[str] = []
+
+    class Counting:
+        def acquire(self) -> None:
+            taken.append("slot")
+
+    answers = iter([httpx.Response(503), httpx.Response(200, json={"resource": {"uri": "u"}})])
+    client = CalendlyClient(
+        token="t", transport=httpx.MockTransport(lambda request: next(answers)),
+        limiter=Counting(), sleep=lambda s: None,
+    )
+    assert client.users.me() == {"uri": "u"}
+    assert taken == ["slot", "slot"]
+
+
+def test_limiter_for_follows_the_settings(settings) -> None:
+    settings.CALENDLY_RATE_LIMIT_PER_MINUTE = 50
+    limiter = limiter_for("https://api.calendly.com/users/U")
+    assert limiter is not None and limiter.limit == 50
+    settings.CALENDLY_RATE_LIMIT_PER_MINUTE = 0
+    assert limiter_for("https://api.calendly.com/users/U") is None
