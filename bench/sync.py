@@ -129,7 +129,8 @@ def main() -> int:
     }
     started = time.monotonic()
     with SandboxProcess(
-        token=TOKEN, seed=args.events, latency=args.latency, random_seed=1
+        token=TOKEN, seed=args.events, latency=args.latency, random_seed=1,
+        rate_limit="off",  # a benchmark measures the sync, not Calendly's limit
     ) as sandbox:
         info = sandbox.info()
         print(f"sandbox seeded with {args.events} events in {time.monotonic() - started:.1f}s")
