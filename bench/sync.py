@@ -130,7 +130,7 @@ def main() -> int:
     started = time.monotonic()
     with SandboxProcess(
         token=TOKEN, seed=args.events, latency=args.latency, random_seed=1,
-        rate_limit="off",  # a benchmark measures the sync, not Calendly's limit
+        rate_limit="off",  # phases 1-2 measure the sync unthrottled; phase 3 sets its own
     ) as sandbox:
         info = sandbox.info()
         print(f"sandbox seeded with {args.events} events in {time.monotonic() - started:.1f}s")
