@@ -231,7 +231,7 @@ def run(
     )
     wall = time.monotonic() - t
     sandbox_stats = control.stats()
-    control.post("configure", rate_limit=None)
+    control.post("configure", rate_limit="off")
     first = times[0]
     full_windows = int((times[-1] - first) // rate_window)
     in_full = sum(1 for x in times if x - first < full_windows * rate_window)
