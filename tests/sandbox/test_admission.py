@@ -13,8 +13,14 @@ from django_calendly.client import CalendlyClient
 from django_calendly.client.errors import InsufficientScope
 from django_calendly.client.operations import ALL_SCOPES, BY_NAME, BY_ROUTE, OPERATIONS
 from django_calendly.sandbox import Sandbox
-from django_calendly.sandbox.errors import UPGRADE_ENTERPRISE, UPGRADE_STANDARD
-from django_calendly.sandbox.server import check_routes, operation_of, router_routes
+from django_calendly.sandbox.errors import (
+    UPGRADE_ENTERPRISE,
+    UPGRADE_STANDARD,
+    ApiError,
+)
+from django_calendly.sandbox.errors import InsufficientScope as ScopeRefusal
+from django_calendly.sandbox.server import admit, check_routes, operation_of, router_routes
+from django_calendly.sandbox.state import TokenInfo
 
 from .test_oauth import REDIRECT, exchange
 
@@ -250,3 +256,28 @@ def test_every_paid_and_enterprise_operation_is_refused_below_its_plan(sb: Sandb
 def test_enterprise_plan_passes_admission(sb: Sandbox, api: httpx.Client) -> None:
     response = api.post("/data_compliance/deletion/invitees", json={"emails": ["a@b.example"]})
     assert response.status_code == 202, response.text
+
+
+def test_admit_over_the_whole_table() -> None:
+    """Every row of the table, whether or not the router serves it yet: its scope and its
+    plan decide, and nothing else."""
+    rank = {"free": 0, "paid": 1, "enterprise": 2}
+    plan_rank = {"free": 0, "standard": 1, "teams": 1, "enterprise": 2}
+    for op in OPERATIONS:
+        legacy = TokenInfo(user="u")
+        exact = TokenInfo(user="u", scopes=frozenset({op.scope}))
+        for plan, level in plan_rank.items():
+            for token in (legacy, exact):
+                if rank[op.plan] <= level:
+                    admit(op, token, plan, None)
+                else:
+                    with pytest.raises(ApiError) as refused:
+                        admit(op, token, plan, None)
+                    expected = UPGRADE_STANDARD if op.plan == "paid" else UPGRADE_ENTERPRISE
+                    assert refused.value.body()["message"] == expected, (op.name, plan)
+        with pytest.raises(ScopeRefusal) as caught:
+            admit(op, TokenInfo(user="u", scopes=frozenset()), "enterprise", None)
+        assert caught.value.required_scopes == [op.scope]
+        if op.scope.endswith(":read"):
+            writer = op.scope.replace(":read", ":write")
+            admit(op, TokenInfo(user="u", scopes=frozenset({writer})), "enterprise", None)
