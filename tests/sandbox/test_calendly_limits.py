@@ -86,6 +86,11 @@ def test_headers_on_oauth_answers(sb: Sandbox, web: httpx.Client) -> None:
         "client_id": sb.oauth_client_id, "client_secret": sb.oauth_client_secret,
         "token": tokens.json()["access_token"]})
     assert introspect.status_code == 200 and has_rate_headers(introspect)
+    sb.configure(error_rate=1.0)
+    fault = exchange(web, sb, grant_type="refresh_token",
+                     refresh_token=tokens.json()["refresh_token"])
+    assert fault.status_code >= 500 and has_rate_headers(fault)
+    assert sb.stats()["faults"]
 
 
 def test_eight_token_requests_per_user_per_minute(sb: Sandbox, web: httpx.Client) -> None:

@@ -4,8 +4,9 @@ Request flow for API paths: count -> latency -> bearer token -> rate-limit count
 user; X-RateLimit-* headers on every answer from here on) -> injected fault (drop, 5xx,
 malformed) -> 401 / 429 -> admission (:func:`admit`: the token's scopes and the plan, both
 read from the operation table) -> handler under the store lock -> deliveries (outside the
-lock) -> response. OAuth paths: count -> latency -> fault -> rate limit (8 token requests
-per user per minute on ``/oauth/token``) -> endpoint. ``/_sandbox/...`` control paths skip
+lock) -> response. OAuth paths: count -> latency -> rate-limit count (8 token requests
+per user per minute on ``/oauth/token``; headers from here on) -> fault -> 429 ->
+endpoint. ``/_sandbox/...`` control paths skip
 faults, auth, limits and stats.
 
 Every route the router knows must have its row in ``client/operations.py``:
@@ -172,8 +173,6 @@ class SandboxHandler(BaseHTTPRequestHandler):
         if sb.config["latency"] > 0:
             time.sleep(sb.config["latency"])
         if path.startswith("/oauth/"):
-            if self.fault(sb._draw_fault(), {}):
-                return
             self.oauth(method, path, params, raw)
             return
         info = self.authenticate()
@@ -266,6 +265,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
                     client = basic[0] if basic else form.get("client_id", "")
                     key = f"oauth-token:{subject or 'client:' + client}"
                     limited, headers = sb._rate_limit(key, sb._oauth_token_limit())
+                    if self.fault(sb._draw_fault(), headers):
+                        return
                     if limited:
                         raise OAuthProblem(429, "rate_limit_exceeded",
                                            "Too many token requests for this user; "
@@ -274,6 +275,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
                 else:
                     key = f"oauth:{self.client_address[0]}"
                     limited, headers = sb._rate_limit(key, sb._api_rate_limit())
+                    if self.fault(sb._draw_fault(), headers):
+                        return
                     if limited:
                         raise OAuthProblem(429, "rate_limit_exceeded",
                                            "Too many requests; wait for X-RateLimit-Reset "
