@@ -36,13 +36,16 @@ def approve_in_browser(url: str) -> str:
 
 def test_code_exchange_with_pkce_refresh_rotation_revoke_introspect(sandbox, oauth):
     pair = generate_pkce_pair()
-    location = approve_in_browser(oauth.authorize_url(REDIRECT, "state-123", pair.challenge))
+    # Since 2026-03-03 an app gets exactly the scopes it asks for (none: no API access).
+    location = approve_in_browser(
+        oauth.authorize_url(REDIRECT, "state-123", pair.challenge, scope="users:read")
+    )
     assert location.startswith(REDIRECT + "?")
     query = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
     assert query["state"] == "state-123"
 
     tokens = oauth.exchange_code(query["code"], REDIRECT, pair.verifier)
-    assert tokens.token_type == "Bearer"
+    assert tokens.token_type == "Bearer" and tokens.scope == "users:read"
     assert tokens.owner == sandbox.user_uri
     assert tokens.organization == sandbox.organization_uri
     assert tokens.expires_in and tokens.expires_at

@@ -11,8 +11,10 @@ import pytest
 from django_calendly.sandbox import Sandbox
 
 
-def test_no_rate_limit_headers_by_default(api: httpx.Client) -> None:
-    assert "X-RateLimit-Limit" not in api.get("/users/me").headers
+def test_calendly_rate_limit_headers_by_default(api: httpx.Client) -> None:
+    response = api.get("/users/me")
+    assert response.headers["X-RateLimit-Limit"] == "500"  # the paid plans' per-user limit
+    assert response.headers["X-RateLimit-Remaining"] == "499"
 
 
 def test_rate_limit_headers_and_429(sb: Sandbox, api: httpx.Client,

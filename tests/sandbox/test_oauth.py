@@ -28,7 +28,7 @@ def exchange(web: httpx.Client, sb: Sandbox, **form: str) -> httpx.Response:
 def test_authorize_page_and_approve_redirect(web: httpx.Client, sb: Sandbox) -> None:
     params = {"client_id": sb.oauth_client_id, "response_type": "code", "redirect_uri": REDIRECT,
               "state": "xyz", "code_challenge": challenge(VERIFIER),
-              "code_challenge_method": "S256"}
+              "code_challenge_method": "S256", "scope": "users:read"}
     page = web.get(f"{sb.url}/oauth/authorize", params=params)
     assert page.status_code == 200 and "Approve" in page.text
     fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', page.text))

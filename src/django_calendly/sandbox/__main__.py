@@ -11,6 +11,15 @@ from collections.abc import Sequence
 from .core import Sandbox
 
 
+def _rate_limit(value: str) -> int | str:
+    if value == "off":
+        return value
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a whole number or 'off'") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m django_calendly.sandbox",
@@ -22,7 +31,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--random-seed", type=int, default=0)
     parser.add_argument("--token", default=None, help="personal access token (random if unset)")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
-    parser.add_argument("--rate-limit", type=int, default=None, help="requests per window")
+    parser.add_argument(
+        "--rate-limit", type=_rate_limit, default=None,
+        help="requests per user per window (default: Calendly's, 500 paid / 50 free); "
+             "'off' switches every limit off, for benchmarks only",
+    )
     parser.add_argument("--rate-window", type=float, default=60.0)
     parser.add_argument("--error-rate", type=float, default=0.0)
     parser.add_argument("--plan", default="enterprise",

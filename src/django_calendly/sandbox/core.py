@@ -12,11 +12,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..client.operations import ALL_SCOPES
 from .api import mark_no_show, unmark_no_show
 from .clock import Clock, iso, parse_param_time
-from .delivery import Deliverer, Delivery, prepare
-from .oauth import OAuthServer
-from .server import SandboxHTTPServer, rate_limit_headers
+from .delivery import Deliverer, Delivery, Retries, prepare
+from .errors import OAuthProblem
+from .oauth import OAuthServer, check_scopes
+from .paging import DEFAULT_TTL, TokenContext
+from .server import SandboxHTTPServer, check_routes, rate_limit_headers
 from .state import PLANS, Json, Store, TokenInfo
 
 CONFIG_DEFAULTS: dict[str, Any] = {
@@ -28,7 +31,15 @@ CONFIG_DEFAULTS: dict[str, Any] = {
     "rate_window": 60.0,
     "plan": "enterprise",
     "deliver": "sync",
+    "page_token_ttl": DEFAULT_TTL,
 }
+
+#: Calendly's per-user limits per minute (REFERENCE.md section 5).
+PAID_RATE_LIMIT = 500
+FREE_RATE_LIMIT = 50
+OAUTH_TOKEN_LIMIT = 8
+#: ``rate_limit=RATE_LIMIT_OFF`` turns every limit off: for benchmarks only.
+RATE_LIMIT_OFF = "off"
 
 
 class Sandbox:
@@ -49,15 +60,20 @@ class Sandbox:
         error_rate: float = 0.0,
         drop_rate: float = 0.0,
         malformed_rate: float = 0.0,
-        rate_limit: int | None = None,
+        rate_limit: int | str | None = None,
         rate_window: float = 60.0,
         deliver: str = "sync",
+        page_token_ttl: float = DEFAULT_TTL,
+        token_scopes: str | Sequence[str] | None = None,
         oauth_client_id: str | None = None,
         oauth_client_secret: str | None = None,
         default_signing_key: str | None = None,
         delivery_timeout: float = 5.0,
     ) -> None:
         self.token = token or secrets.token_urlsafe(32)
+        # None: a legacy personal token with every scope; otherwise exactly these.
+        self.token_scopes = None if token_scopes is None else _scopes(token_scopes)
+        self._page_secret = secrets.token_bytes(16)
         self.seed_events = seed_events
         self.random_seed = random_seed
         self.oauth_client_id = oauth_client_id or "sandbox-" + secrets.token_hex(8)
@@ -66,13 +82,15 @@ class Sandbox:
         self.clock = Clock()
         self.config: dict[str, Any] = dict(CONFIG_DEFAULTS)
         self.deliverer = Deliverer(timeout=delivery_timeout)
+        self.deliverer.on_attempt = self._after_attempt
+        self.retries = Retries()
         self._fault_rng = random.Random(random_seed)
         self._stats_lock = threading.Lock()
         self._requests: Counter[str] = Counter()
         self._connections = 0
         self._rate_limited = 0
         self._faults: Counter[str] = Counter()
-        self._buckets: dict[str, list[float]] = {}
+        self._buckets: dict[str, list[float]] = {}  # key -> [window start, count, limit]
         self._server: SandboxHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._store: Store | None = None
@@ -82,7 +100,7 @@ class Sandbox:
         self.configure(
             plan=plan, latency=latency, error_rate=error_rate, drop_rate=drop_rate,
             malformed_rate=malformed_rate, rate_limit=rate_limit, rate_window=rate_window,
-            deliver=deliver,
+            deliver=deliver, page_token_ttl=page_token_ttl,
         )
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -90,6 +108,7 @@ class Sandbox:
     def start(self, host: str = "127.0.0.1", port: int = 0) -> Sandbox:
         if self._server is not None:
             return self
+        check_routes()
         server = SandboxHTTPServer((host, port), self)
         bound_host, bound_port = server.server_address[:2]
         shown = bound_host if isinstance(bound_host, str) else bound_host.decode()
@@ -98,7 +117,7 @@ class Sandbox:
         store = Store(base=self.url, clock=self.clock, rng=random.Random(self.random_seed),
                       plan=self.config["plan"])
         store.seed(self.seed_events)
-        store.tokens[self.token] = TokenInfo(user=store.owner_uri)
+        store.tokens[self.token] = TokenInfo(user=store.owner_uri, scopes=self.token_scopes)
         self.seed_seconds = time.perf_counter() - began
         self._store = store
         self._oauth = OAuthServer(store, self.oauth_client_id, self.oauth_client_secret)
@@ -164,22 +183,23 @@ class Sandbox:
         unknown = set(options) - set(CONFIG_DEFAULTS)
         if unknown:
             raise ValueError(f"unknown sandbox option(s): {', '.join(sorted(unknown))}")
-        for name in ("latency", "error_rate", "drop_rate", "malformed_rate", "rate_window"):
+        for name in ("latency", "error_rate", "drop_rate", "malformed_rate", "rate_window",
+                     "page_token_ttl"):
             if name in options:
                 value = float(options[name])
                 if value < 0 or (name.endswith("_rate") and value > 1):
                     raise ValueError(f"{name} is out of range")
                 options[name] = value
-        if options.get("rate_limit") is not None:
+        if options.get("rate_limit") not in (None, RATE_LIMIT_OFF):
             options["rate_limit"] = int(options["rate_limit"])
             if options["rate_limit"] < 1:
-                raise ValueError("rate_limit must be at least 1")
+                raise ValueError("rate_limit must be at least 1 (or None, or 'off')")
         if "plan" in options and options["plan"] not in PLANS:
             raise ValueError(f"plan must be one of {', '.join(PLANS)}")
         if "deliver" in options and options["deliver"] not in ("sync", "thread", "off"):
             raise ValueError("deliver must be sync, thread or off")
         self.config.update(options)
-        if "rate_limit" in options or "rate_window" in options:
+        if "rate_limit" in options or "rate_window" in options or "plan" in options:
             with self._stats_lock:
                 self._buckets.clear()
         if "deliver" in options:
@@ -234,18 +254,31 @@ class Sandbox:
                 self._faults[kind] += 1
             return kind
 
-    def _rate_limit(self, user: str) -> tuple[bool, dict[str, str]]:
-        """Fixed window per user, as Calendly counts (all of a user's tokens, personal and
-        OAuth, share it); returns (refused, headers)."""
+    def _api_rate_limit(self) -> int | None:
+        """Requests per window per user: the explicit ``rate_limit``, else Calendly's limit
+        for the plan (500 a minute paid, 50 free); None when switched off."""
         limit = self.config["rate_limit"]
+        if limit == RATE_LIMIT_OFF:
+            return None
+        if limit is not None:
+            return int(limit)
+        return FREE_RATE_LIMIT if self.config["plan"] == "free" else PAID_RATE_LIMIT
+
+    def _oauth_token_limit(self) -> int | None:
+        """Token requests per window per user on ``/oauth/token`` (None when off)."""
+        return None if self.config["rate_limit"] == RATE_LIMIT_OFF else OAUTH_TOKEN_LIMIT
+
+    def _rate_limit(self, key: str, limit: int | None) -> tuple[bool, dict[str, str]]:
+        """Fixed window per key on the sandbox clock, as Calendly counts per user (all of
+        a user's tokens, personal and OAuth, share it); returns (refused, headers)."""
         if limit is None:
             return False, {}
         window = self.config["rate_window"]
-        now = time.monotonic()
+        now = self.clock.time()
         with self._stats_lock:
-            bucket = self._buckets.get(user)
-            if bucket is None or now - bucket[0] >= window:
-                bucket = self._buckets[user] = [now, 0]
+            bucket = self._buckets.get(key)
+            if bucket is None or now - bucket[0] >= window or bucket[2] != limit:
+                bucket = self._buckets[key] = [now, 0, limit]
             reset = bucket[0] + window - now
             if bucket[1] >= limit:
                 self._rate_limited += 1
@@ -253,32 +286,50 @@ class Sandbox:
             bucket[1] += 1
             return False, rate_limit_headers(limit, limit - int(bucket[1]), reset)
 
+    def _page_tokens(self) -> TokenContext:
+        """How this sandbox signs and dates page tokens (its secret, clock and TTL)."""
+        return TokenContext(self._page_secret, self.clock.time, self.config["page_token_ttl"])
+
     # -- tokens, OAuth, clock --------------------------------------------------------------
 
-    def add_token(self, token: str | None = None, role: str = "user") -> tuple[str, str]:
-        """A personal access token for a seeded user of ``role`` (user, admin or owner)."""
+    def add_token(
+        self, token: str | None = None, role: str = "user",
+        scopes: str | Sequence[str] | None = None,
+    ) -> tuple[str, str]:
+        """A personal access token for a seeded user of ``role`` (user, admin or owner).
+
+        ``scopes`` (a space-separated string or names) is what the token may do, as chosen
+        when a PAT is created; None makes a legacy token with every scope.
+        """
         store = self.store
         users = {"owner": store.owner_uri, "admin": store.admin_uri, "user": store.member_uri}
         if role not in users:
             raise ValueError("role must be user, admin or owner")
+        granted = None if scopes is None else _scopes(scopes)
         token = token or secrets.token_urlsafe(32)
         with store.lock:
-            store.tokens[token] = TokenInfo(user=users[role])
+            store.tokens[token] = TokenInfo(user=users[role], scopes=granted)
         return token, users[role]
 
     def authorize(
         self, client_id: str | None = None, redirect_uri: str = "http://127.0.0.1/callback",
         code_challenge: str | None = None, user_uri: str | None = None,
+        scope: str | Sequence[str] = ALL_SCOPES,
     ) -> str:
-        """An authorization code, as if the user had pressed Approve."""
+        """An authorization code, as if the user had pressed Approve on a request for
+        ``scope`` (every scope unless told; pass ``""`` for an app that asked for none)."""
+        scopes = _scopes(scope)
         with self.store.lock:
             return self.oauth.authorize(
-                client_id or self.oauth_client_id, redirect_uri, code_challenge, user_uri
+                client_id or self.oauth_client_id, redirect_uri, code_challenge, user_uri,
+                scopes,
             )
 
     def advance_clock(self, seconds: float) -> None:
-        """Move sandbox time forward (token and code expiry, "now" in validations)."""
+        """Move sandbox time forward (token and code expiry, page tokens, rate windows,
+        "now" in validations), then run the webhook retries that fell due."""
         self.clock.advance(seconds)
+        self.run_due_deliveries()
 
     # -- deliveries ----------------------------------------------------------------------
 
@@ -288,6 +339,27 @@ class Sandbox:
 
     def wait_deliveries(self, timeout: float = 10.0) -> None:
         self.deliverer.wait(timeout)
+
+    def run_due_deliveries(self) -> int:
+        """Retry the failed deliveries that are due by sandbox time, in time order, and
+        disable the subscriptions that had no success for 24 hours; returns the attempts.
+
+        Calendly retries on its own; the sandbox does it when its clock moves
+        (:meth:`advance_clock`) or when this is called (``POST /_sandbox/run_deliveries``).
+        """
+        attempts = 0
+        while True:
+            with self.store.lock:
+                step = self.retries.next_step(self.store, self.clock.time())
+            if step is None:
+                return attempts
+            attempts += 1
+            self.deliverer.send_now([step])
+
+    def _after_attempt(self, delivery: Delivery) -> None:
+        """A delivery went out: keep the subscription's retry state as Calendly does."""
+        with self.store.lock:
+            self.retries.record(self.store, delivery, self.clock.time())
 
     def _prepare_outbox(self, outbox: Sequence[tuple[str, Json, str | None]]) -> list[Delivery]:
         out: list[Delivery] = []
@@ -504,9 +576,20 @@ class Sandbox:
             self.advance_clock(float(data["seconds"]))
             return {"now": iso(self.clock.now())}
         if name == "tokens":
-            token, user = self.add_token(data.get("token"), data.get("role", "user"))
+            token, user = self.add_token(data.get("token"), data.get("role", "user"),
+                                         data.get("scopes"))
             return {"token": token, "user": user}
+        if name == "run_deliveries":
+            return {"attempts": self.run_due_deliveries()}
         raise KeyError(f"unknown control endpoint: POST /_sandbox/{name}")
+
+
+def _scopes(value: str | Sequence[str]) -> frozenset[str]:
+    """Scope names checked against Calendly's catalogue (ValueError on an unknown one)."""
+    try:
+        return check_scopes(value)
+    except OAuthProblem as exc:
+        raise ValueError(exc.description) from None
 
 
 class _Fields(dict[str, Any]):

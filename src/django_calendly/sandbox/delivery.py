@@ -1,20 +1,36 @@
-"""Webhook deliveries: match subscriptions, sign, POST with httpx, record the outcome.
+"""Webhook deliveries: match subscriptions, sign, POST with httpx, record the outcome,
+retry failures as Calendly does.
 
 Matching happens under the store lock (it reads subscriptions); sending happens outside
 it, so a receiver that calls the sandbox back while handling a delivery cannot deadlock.
+
+Retries (REFERENCE.md section 6): any answer but 2xx, or no answer, is a failure. A failed
+message is retried with exponential back-off (1, 2, 4 ... minutes after each failure, and
+a last attempt 24 hours after its first failure); other messages keep flowing meanwhile.
+The subscription's ``retry_started_at`` is set at its first failure and cleared by any
+success; if nothing succeeds within 24 hours of it, the subscription turns ``disabled``
+and gets nothing more. Calendly publishes no interval schedule, so the doubling is ours.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
 from ..client.signatures import SIGNATURE_HEADER, sign
+from .clock import iso
 from .state import Json, Store
+
+#: How long Calendly keeps retrying before it disables a subscription, in seconds.
+RETRY_WINDOW = 24 * 3600.0
+#: The first retry's delay; each further one doubles it.
+RETRY_BASE = 60.0
 
 
 @dataclass
@@ -29,12 +45,22 @@ class Delivery:
     status: int | None = None
     error: str | None = None
     payload: Json = field(default_factory=dict)
+    key: str = field(default="", repr=False)  # the signing key, to re-sign retries
+    attempt: int = 1
+    at: float | None = None  # sandbox time a retry was due (None: sent when prepared)
+    first_failed: float | None = None  # sandbox time this message first failed
+
+    @property
+    def delivered(self) -> bool:
+        """Whether the receiver answered 2xx (3xx, 4xx, 5xx and errors are failures)."""
+        return self.status is not None and 200 <= self.status < 300
 
     def as_dict(self) -> Json:
         return {
             "url": self.url,
             "event": self.event,
             "subscription": self.subscription,
+            "attempt": self.attempt,
             "status": self.status,
             "error": self.error,
             "body": json.loads(self.body),
@@ -61,7 +87,8 @@ def prepare(
 ) -> list[Delivery]:
     """Build the signed requests for one event (call with the store lock held)."""
     deliveries = []
-    created_at = store.now()
+    # Calendly's envelope times have whole seconds: "2026-12-02T10:11:12.000000Z".
+    created_at = iso(store.clock.now().replace(microsecond=0))
     timestamp = int(store.clock.time())
     for webhook, key in matching(store, event, subject_user):
         envelope = {
@@ -78,9 +105,89 @@ def prepare(
         }
         deliveries.append(
             Delivery(webhook["callback_url"], event, webhook["uri"], body, headers,
-                     payload=payload)
+                     payload=payload, key=key or default_key)
         )
     return deliveries
+
+
+def _webhook(store: Store, uri: str) -> Json | None:
+    webhook = store.webhooks.get(uri.rsplit("/", 1)[-1])
+    return webhook if webhook is not None and webhook["uri"] == uri else None
+
+
+@dataclass
+class _Pending:
+    delivery: Delivery
+    due: float
+    first_failed: float
+
+
+class Retries:
+    """The failed messages waiting for their next attempt, and each subscription's retry
+    window. Every method runs under the store lock."""
+
+    def __init__(self) -> None:
+        self.pending: list[_Pending] = []
+        self.started: dict[str, float] = {}  # subscription URI -> first failure time
+
+    def record(self, store: Store, delivery: Delivery, now: float) -> None:
+        """Account for one attempt: a success clears the subscription's retry state, a
+        failure schedules the message's next attempt within its 24 hours."""
+        at = delivery.at if delivery.at is not None else now
+        webhook = _webhook(store, delivery.subscription)
+        if webhook is None:
+            return
+        if delivery.delivered:
+            self.started.pop(delivery.subscription, None)
+            webhook["retry_started_at"] = None
+            return
+        if webhook["state"] != "active":
+            return
+        if delivery.subscription not in self.started:
+            self.started[delivery.subscription] = at
+            webhook["retry_started_at"] = iso(datetime.fromtimestamp(at, UTC))
+        first = delivery.first_failed if delivery.first_failed is not None else at
+        deadline = first + RETRY_WINDOW
+        if at >= deadline:
+            return  # its last attempt failed: the message is given up
+        due = min(at + RETRY_BASE * 2 ** (delivery.attempt - 1), deadline)
+        self.pending.append(_Pending(delivery, due, first))
+
+    def next_step(self, store: Store, now: float) -> Delivery | None:
+        """The next retry due by ``now`` (re-signed), after disabling every subscription
+        whose 24 hours ran out before it; None when nothing is due."""
+        while True:
+            nxt = min(self.pending, key=lambda p: p.due, default=None)
+            if nxt is not None and nxt.due > now:
+                nxt = None
+            expired = min(
+                ((start + RETRY_WINDOW, uri) for uri, start in self.started.items()
+                 if start + RETRY_WINDOW <= now),
+                default=None,
+            )
+            if expired is not None and (nxt is None or expired[0] < nxt.due):
+                self._disable(store, expired[1], expired[0])
+                continue
+            if nxt is None:
+                return None
+            self.pending.remove(nxt)
+            webhook = _webhook(store, nxt.delivery.subscription)
+            if webhook is None or webhook["state"] != "active":
+                continue
+            old = nxt.delivery
+            headers = {**old.headers,
+                       SIGNATURE_HEADER: sign(old.body, old.key, int(store.clock.time()))}
+            return Delivery(old.url, old.event, old.subscription, old.body, headers,
+                            payload=old.payload, key=old.key, attempt=old.attempt + 1,
+                            at=nxt.due, first_failed=nxt.first_failed)
+
+    def _disable(self, store: Store, uri: str, when: float) -> None:
+        self.started.pop(uri, None)
+        self.pending = [p for p in self.pending if p.delivery.subscription != uri]
+        webhook = _webhook(store, uri)
+        if webhook is not None:
+            webhook["state"] = "disabled"
+            webhook["updated_at"] = iso(datetime.fromtimestamp(when, UTC))
 
 
 class Deliverer:
@@ -93,6 +200,8 @@ class Deliverer:
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
         self._client: httpx.Client | None = None
+        #: Called after every real attempt (not in ``off`` mode), outside the store lock.
+        self.on_attempt: Callable[[Delivery], None] | None = None
 
     def client(self) -> httpx.Client:
         """One pooled client for all deliveries (building one costs ~50 ms of TLS setup)."""
@@ -126,6 +235,10 @@ class Deliverer:
         for thread in list(self._threads):
             thread.join(timeout)
 
+    def send_now(self, deliveries: list[Delivery]) -> None:
+        """Send in this thread whatever the mode (retries run when the clock moves)."""
+        self._send_all(deliveries)
+
     def _send_all(self, deliveries: list[Delivery]) -> None:
         client = self.client()
         for d in deliveries:
@@ -135,6 +248,8 @@ class Deliverer:
             except Exception as exc:
                 d.error = f"{type(exc).__name__}: {exc}"
             self._record(d)
+            if self.on_attempt is not None:
+                self.on_attempt(d)
 
     def _record(self, delivery: Delivery) -> None:
         with self._lock:

@@ -49,6 +49,21 @@ def permission_denied(message: str = PERMISSION_DENIED) -> ApiError:
     return ApiError(403, "Permission Denied", message, [])
 
 
+class InsufficientScope(ApiError):
+    """403 "Insufficient scope": Calendly's body adds ``required_scopes`` to the REST shape."""
+
+    def __init__(self, required_scopes: list[str]) -> None:
+        names = " ".join(required_scopes)
+        super().__init__(
+            403, "Insufficient scope",
+            f"The access token does not have the required scope(s): {names}", [],
+        )
+        self.required_scopes = list(required_scopes)
+
+    def body(self) -> dict[str, Any]:
+        return {**super().body(), "required_scopes": self.required_scopes}
+
+
 class OAuthProblem(Exception):
     """An OAuth endpoint error: ``{"error", "error_description"}``."""
 

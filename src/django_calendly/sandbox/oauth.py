@@ -3,6 +3,11 @@
 Codes are single-use and live 10 minutes; PKCE S256 is checked when a challenge was
 given; refresh tokens are single-use and rotate (the old one dies at once). Access tokens
 land in ``store.tokens`` so the API accepts them, and expire after 2 hours of sandbox time.
+
+Scopes (REFERENCE.md section 2): ``/oauth/authorize`` takes ``scope`` (space-separated);
+the code, the access token and every refreshed token carry exactly those scopes, and the
+token answer's ``scope`` lists them. An unknown scope is ``invalid_scope``. An app that
+asks for no scope gets a token with no API access, as for apps made since 2026-03-03.
 """
 
 from __future__ import annotations
@@ -12,15 +17,31 @@ import hashlib
 import hmac
 import html
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from ..client.operations import ALL_SCOPES, parse_scopes
 from .errors import OAuthProblem
 from .state import Json, Store, TokenInfo
 
 CODE_TTL = 600
 ACCESS_TTL = 7200
+
+
+def check_scopes(value: str | Iterable[str] | None) -> frozenset[str]:
+    """The scopes named (space-separated or a list); an unknown one is ``invalid_scope``."""
+    scopes = parse_scopes(value)
+    unknown = sorted(scopes - set(ALL_SCOPES))
+    if unknown:
+        raise OAuthProblem(400, "invalid_scope", f"Unknown scope(s): {' '.join(unknown)}.")
+    return scopes
+
+
+def scope_string(scopes: Iterable[str]) -> str:
+    """Calendly's space-separated ``scope`` value."""
+    return " ".join(sorted(scopes))
 
 
 @dataclass
@@ -31,6 +52,7 @@ class Grant:
     expires_at: float
     challenge: str | None = None
     used: bool = False
+    scopes: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -39,6 +61,7 @@ class Refresh:
     user: str
     active: bool = True
     public: bool = False  # issued to a PKCE client that did not send its secret
+    scopes: frozenset[str] = frozenset()
 
 
 def s256(verifier: str) -> str:
@@ -68,9 +91,13 @@ class OAuthServer:
         method = params.get("code_challenge_method")
         if params.get("code_challenge") and method not in (None, "", "S256"):
             raise OAuthProblem(400, "invalid_request", "code_challenge_method must be S256.")
+        check_scopes(params.get("scope"))
 
     def authorize_page(self, params: dict[str, str]) -> str:
         self.check_authorize(params)
+        scopes = sorted(check_scopes(params.get("scope")))
+        asked = "".join(f"<li><code>{html.escape(s)}</code></li>" for s in scopes) or (
+            "<li>no scopes: the application will not be able to call the API</li>")
         fields = "".join(
             f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
             for k, v in params.items()
@@ -79,7 +106,8 @@ class OAuthServer:
             "<!doctype html><html><head><title>Calendly sandbox: authorize</title></head>"
             "<body><h1>Authorize application</h1>"
             f"<p>Client <code>{html.escape(params['client_id'])}</code> asks to access the "
-            "sandbox's Calendly data as the organization owner.</p>"
+            "sandbox's Calendly data as the organization owner, with these scopes:</p>"
+            f'<ul class="scopes">{asked}</ul>'
             f'<form method="post" action="/oauth/authorize">{fields}'
             '<button type="submit" name="approve" value="1">Approve</button></form>'
             "</body></html>"
@@ -90,7 +118,7 @@ class OAuthServer:
         self.check_authorize(params)
         code = self.authorize(
             params["client_id"], params["redirect_uri"], params.get("code_challenge"),
-            params.get("user") or None,
+            params.get("user") or None, check_scopes(params.get("scope")),
         )
         query: dict[str, str] = {"code": code}
         if params.get("state"):
@@ -100,7 +128,7 @@ class OAuthServer:
 
     def authorize(
         self, client_id: str, redirect_uri: str, code_challenge: str | None = None,
-        user_uri: str | None = None,
+        user_uri: str | None = None, scopes: frozenset[str] = frozenset(),
     ) -> str:
         code = secrets.token_urlsafe(24)
         self.grants[code] = Grant(
@@ -109,8 +137,20 @@ class OAuthServer:
             user=user_uri or self.store.owner_uri,
             expires_at=self.store.clock.time() + CODE_TTL,
             challenge=code_challenge or None,
+            scopes=scopes,
         )
         return code
+
+    def token_subject(self, form: dict[str, str]) -> str | None:
+        """The user a token request is for, without using the code or refresh token up
+        (the 8-per-minute limit is counted per user before the request is served)."""
+        if form.get("grant_type") == "authorization_code":
+            grant = self.grants.get(form.get("code") or "")
+            return grant.user if grant is not None else None
+        if form.get("grant_type") == "refresh_token":
+            refresh = self.refresh_tokens.get(form.get("refresh_token") or "")
+            return refresh.user if refresh is not None else None
+        return None
 
     # -- token endpoints ----------------------------------------------------------------
 
@@ -146,7 +186,7 @@ class OAuthServer:
                 verifier = form.get("code_verifier") or ""
                 if not hmac.compare_digest(s256(verifier), grant.challenge):
                     raise OAuthProblem(400, "invalid_grant", "PKCE verification failed.")
-            user = grant.user
+            user, scopes = grant.user, grant.scopes
         elif grant_type == "refresh_token":
             token = form.get("refresh_token")
             if not token:
@@ -157,25 +197,28 @@ class OAuthServer:
             if not confidential and not refresh.public:
                 raise unauthenticated
             refresh.active = False
-            user = refresh.user
+            user, scopes = refresh.user, refresh.scopes
         else:
             raise OAuthProblem(400, "unsupported_grant_type", "grant_type is not supported.")
-        return self.issue(client_id, user, public=not confidential)
+        return self.issue(client_id, user, scopes, public=not confidential)
 
-    def issue(self, client_id: str, user: str, public: bool = False) -> Json:
+    def issue(
+        self, client_id: str, user: str, scopes: frozenset[str], public: bool = False
+    ) -> Json:
         now = int(self.store.clock.time())
         access = secrets.token_urlsafe(32)
         refresh = secrets.token_urlsafe(32)
         self.store.tokens[access] = TokenInfo(
             user=user, kind="oauth", expires_at=now + ACCESS_TTL, client_id=client_id,
-            issued_at=now,
+            issued_at=now, scopes=scopes,
         )
-        self.refresh_tokens[refresh] = Refresh(client_id=client_id, user=user, public=public)
+        self.refresh_tokens[refresh] = Refresh(client_id=client_id, user=user, public=public,
+                                               scopes=scopes)
         return {
             "access_token": access,
             "refresh_token": refresh,
             "token_type": "Bearer",
-            "scope": "default",
+            "scope": scope_string(scopes),
             "expires_in": ACCESS_TTL,
             "created_at": now,
             "owner": user,
@@ -206,8 +249,9 @@ class OAuthServer:
         ):
             refresh = self.refresh_tokens.get(token)
             if refresh is not None and refresh.active:
-                return {"active": True, "scope": "default", "client_id": refresh.client_id,
-                        "token_type": "refresh_token", "owner": refresh.user,
+                return {"active": True, "scope": scope_string(refresh.scopes),
+                        "client_id": refresh.client_id, "token_type": "refresh_token",
+                        "owner": refresh.user,
                         "organization": self.store.organization_uri}
             return {"active": False}
         out: dict[str, Any] = {

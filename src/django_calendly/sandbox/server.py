@@ -1,9 +1,17 @@
 """The HTTP side: a threading HTTP/1.1 server with keep-alive, faults, rate limits, stats.
 
-Request flow for API and OAuth paths: count -> latency -> injected fault (drop, 5xx,
-malformed) -> bearer token -> rate limit -> handler under the store lock -> deliveries
-(outside the lock) -> response. ``/_sandbox/...`` control paths skip faults, auth and
-stats.
+Request flow for API paths: count -> latency -> bearer token -> rate-limit count (per
+user; X-RateLimit-* headers on every answer from here on) -> injected fault (drop, 5xx,
+malformed) -> 401 / 429 -> admission (:func:`admit`: the token's scopes and the plan, both
+read from the operation table) -> handler under the store lock -> deliveries (outside the
+lock) -> response. OAuth paths: count -> latency -> rate-limit count (8 token requests
+per user per minute on ``/oauth/token``; headers from here on) -> fault -> 429 ->
+endpoint. ``/_sandbox/...`` control paths skip
+faults, auth, limits and stats.
+
+Every route the router knows must have its row in ``client/operations.py``:
+:func:`check_routes` runs when a sandbox starts and refuses to start otherwise, so a new
+route can never skip the scope and plan checks.
 """
 
 from __future__ import annotations
@@ -20,8 +28,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
+from ..client.operations import BY_ROUTE, WEBHOOK_EVENT_SCOPES, Operation, missing_scopes
+from . import paging
 from .api import ROUTER, Call
-from .errors import ApiError, OAuthProblem
+from .errors import (
+    UPGRADE_ENTERPRISE,
+    UPGRADE_STANDARD,
+    ApiError,
+    InsufficientScope,
+    OAuthProblem,
+    permission_denied,
+)
+from .state import TokenInfo
 
 if TYPE_CHECKING:
     from .core import Sandbox
@@ -148,34 +166,25 @@ class SandboxHandler(BaseHTTPRequestHandler):
             return
         args: list[str] = []
         if path.startswith("/oauth/"):
-            op, handler, known = f"{method} {path}", None, True
+            route, handler, known = f"{method} {path}", None, True
         else:
-            op, handler, args, known = ROUTER.match(method, path)
-        sb._count_request(op)
-        fault = sb._draw_fault()
+            route, handler, args, known = ROUTER.match(method, path)
+        sb._count_request(route)
         if sb.config["latency"] > 0:
             time.sleep(sb.config["latency"])
-        if fault == "drop":
-            self.close_connection = True
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            return
-        if fault in ("500", "502", "503"):
-            self.respond(int(fault), dumps(SERVER_ERRORS[int(fault)]))
-            return
-        if fault == "malformed":
-            self.respond(200, MALFORMED)
-            return
         if path.startswith("/oauth/"):
             self.oauth(method, path, params, raw)
             return
-        user, token = self.authenticate()
-        if user is None or token is None:
-            self.respond(401, dumps(UNAUTHENTICATED))
+        info = self.authenticate()
+        # Calendly counts every request against the caller's budget and reports it on every
+        # answer, 401s included (those count against the caller's address).
+        key = info.user if info is not None else f"anonymous:{self.client_address[0]}"
+        limited, rl_headers = sb._rate_limit(key, sb._api_rate_limit())
+        if self.fault(sb._draw_fault(), rl_headers):
             return
-        limited, rl_headers = sb._rate_limit(user)
+        if info is None:
+            self.respond(401, dumps(UNAUTHENTICATED), rl_headers)
+            return
         if limited:
             self.respond(429, dumps(RATE_LIMITED), rl_headers)
             return
@@ -196,9 +205,11 @@ class SandboxHandler(BaseHTTPRequestHandler):
                        "details": [{"parameter": "body", "message": "must be valid JSON"}]}
                 self.respond(400, dumps(err), rl_headers)
                 return
-        call = Call(sb.store, method, path, params, args, user, body)
-        with sb.store.lock:
+        operation = operation_of(route)
+        call = Call(sb.store, method, path, params, args, info.user, body)
+        with sb.store.lock, paging.use(sb._page_tokens()):
             try:
+                admit(operation, info, sb.store.plan, body)
                 status, result = handler(call)
                 out = None if result is None else dumps(result)
             except ApiError as exc:
@@ -208,49 +219,88 @@ class SandboxHandler(BaseHTTPRequestHandler):
         sb.deliverer.send(deliveries)
         self.respond(status, out, rl_headers)
 
-    def authenticate(self) -> tuple[str | None, str | None]:
+    def fault(self, fault: str | None, headers: dict[str, str]) -> bool:
+        """Answer with an injected fault, if one was drawn; whether it was."""
+        if fault == "drop":
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return True
+        if fault in ("500", "502", "503"):
+            self.respond(int(fault), dumps(SERVER_ERRORS[int(fault)]), headers)
+            return True
+        if fault == "malformed":
+            self.respond(200, MALFORMED, headers)
+            return True
+        return False
+
+    def authenticate(self) -> TokenInfo | None:
         header = self.headers.get("Authorization") or ""
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            return None, None
-        token = token.strip()
+            return None
         sb = self.server.sandbox
-        info = sb.store.tokens.get(token)
+        info = sb.store.tokens.get(token.strip())
         if info is None or not info.active:
-            return None, None
+            return None
         if info.expires_at is not None and info.expires_at <= sb.store.clock.time():
-            return None, None
-        return info.user, token
+            return None
+        return info
 
     # -- OAuth --------------------------------------------------------------------------
 
     def oauth(self, method: str, path: str, params: dict[str, str], raw: bytes) -> None:
         sb = self.server.sandbox
         form = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+        headers: dict[str, str] = {}
         try:
             with sb.store.lock:
-                if path == "/oauth/authorize" and method == "GET":
-                    page = sb.oauth.authorize_page(params)
-                    self.respond(200, page.encode(), content_type="text/html; charset=utf-8")
-                    return
-                if path == "/oauth/authorize" and method == "POST":
-                    location = sb.oauth.approve({**params, **form})
-                    self.respond(302, b"", {"Location": location})
-                    return
-                if method != "POST" or path not in ("/oauth/token", "/oauth/revoke",
-                                                     "/oauth/introspect"):
-                    raise OAuthProblem(404, "not_found", "Unknown OAuth endpoint.")
-                basic = self.basic_auth()
-                if path == "/oauth/token":
+                if method == "POST" and path == "/oauth/token":
+                    # 8 token requests per user per minute (a request whose user is unknown
+                    # counts against its client).
+                    basic = self.basic_auth()
+                    subject = sb.oauth.token_subject(form)
+                    client = basic[0] if basic else form.get("client_id", "")
+                    key = f"oauth-token:{subject or 'client:' + client}"
+                    limited, headers = sb._rate_limit(key, sb._oauth_token_limit())
+                    if self.fault(sb._draw_fault(), headers):
+                        return
+                    if limited:
+                        raise OAuthProblem(429, "rate_limit_exceeded",
+                                           "Too many token requests for this user; "
+                                           "wait for X-RateLimit-Reset seconds.")
                     result = sb.oauth.token(form, basic)
-                elif path == "/oauth/revoke":
-                    result = sb.oauth.revoke(form, basic)
                 else:
-                    result = sb.oauth.introspect(form, basic)
+                    key = f"oauth:{self.client_address[0]}"
+                    limited, headers = sb._rate_limit(key, sb._api_rate_limit())
+                    if self.fault(sb._draw_fault(), headers):
+                        return
+                    if limited:
+                        raise OAuthProblem(429, "rate_limit_exceeded",
+                                           "Too many requests; wait for X-RateLimit-Reset "
+                                           "seconds.")
+                    if path == "/oauth/authorize" and method == "GET":
+                        page = sb.oauth.authorize_page(params)
+                        self.respond(200, page.encode(), headers,
+                                     content_type="text/html; charset=utf-8")
+                        return
+                    if path == "/oauth/authorize" and method == "POST":
+                        location = sb.oauth.approve({**params, **form})
+                        self.respond(302, b"", {**headers, "Location": location})
+                        return
+                    if method != "POST" or path not in ("/oauth/revoke", "/oauth/introspect"):
+                        raise OAuthProblem(404, "not_found", "Unknown OAuth endpoint.")
+                    basic = self.basic_auth()
+                    if path == "/oauth/revoke":
+                        result = sb.oauth.revoke(form, basic)
+                    else:
+                        result = sb.oauth.introspect(form, basic)
         except OAuthProblem as exc:
-            self.respond(exc.status, dumps(exc.body()))
+            self.respond(exc.status, dumps(exc.body()), headers)
             return
-        self.respond(200, dumps(result), {"Cache-Control": "no-store"})
+        self.respond(200, dumps(result), {**headers, "Cache-Control": "no-store"})
 
     def basic_auth(self) -> tuple[str, str] | None:
         header = self.headers.get("Authorization") or ""
@@ -280,6 +330,53 @@ class SandboxHandler(BaseHTTPRequestHandler):
             self.respond(400, dumps({"title": "Invalid Argument", "message": str(exc)}))
             return
         self.respond(200, dumps(result))
+
+
+def operation_of(route: str) -> Operation:
+    """The operation-table row of a matched route (``"GET /contacts/{uuid}"``)."""
+    method, _, pattern = route.partition(" ")
+    operation = BY_ROUTE.get((method, pattern))
+    if operation is None:
+        raise LookupError(
+            f"sandbox route {route!r} has no row in client/operations.py: add it there"
+        )
+    return operation
+
+
+def router_routes() -> list[str]:
+    """Every ``"METHOD /pattern"`` the router serves."""
+    return [f"{entry[0]} {entry[2]}" for bucket in ROUTER.table.values() for entry in bucket]
+
+
+def check_routes() -> None:
+    """Raise unless every route maps to an operation (so none escapes :func:`admit`)."""
+    for route in router_routes():
+        operation_of(route)
+
+
+def required_scopes(operation: Operation, body: Any) -> list[str]:
+    """The scopes a request needs: the operation's, plus for a webhook subscription the
+    read scope of every event family it asks for (REFERENCE.md sections 2 and 6)."""
+    needed = [operation.scope]
+    if operation.name == "webhooks.create" and isinstance(body, dict):
+        events = body.get("events")
+        if isinstance(events, list):
+            needed += [WEBHOOK_EVENT_SCOPES[e] for e in events
+                       if isinstance(e, str) and e in WEBHOOK_EVENT_SCOPES]
+    return needed
+
+
+def admit(operation: Operation, token: TokenInfo, plan: str, body: Any) -> None:
+    """Refuse what Calendly refuses before any handler runs: a scope the token lacks
+    (403 Insufficient scope), then an operation above the organization's plan."""
+    if token.scopes is not None:
+        missing = missing_scopes(token.scopes, required_scopes(operation, body))
+        if missing:
+            raise InsufficientScope(missing)
+    if operation.plan == "paid" and plan == "free":
+        raise permission_denied(UPGRADE_STANDARD)
+    if operation.plan == "enterprise" and plan != "enterprise":
+        raise permission_denied(UPGRADE_ENTERPRISE)
 
 
 def rate_limit_headers(limit: int, remaining: int, reset: float) -> dict[str, str]:

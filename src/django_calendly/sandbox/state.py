@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..client.operations import ALL_SCOPES
 from .clock import Clock, iso, parse_iso
 
 Json = dict[str, Any]
@@ -41,15 +42,25 @@ PLANS = {
 
 @dataclass
 class TokenInfo:
-    """Who an access token belongs to and until when it works (None: no expiry)."""
+    """Who an access token belongs to, until when it works (None: no expiry), and which
+    OAuth scopes it carries.
+
+    ``scopes=None`` is a legacy token from before Calendly shipped scopes (2026-03-03): it
+    keeps every access. A set, even an empty one, is exactly what the token may do.
+    """
 
     user: str
     kind: str = "personal"  # personal | oauth
     expires_at: float | None = None
     client_id: str | None = None
-    scope: str = "default"
+    scopes: frozenset[str] | None = None
     issued_at: float = 0.0
     active: bool = True
+
+    @property
+    def scope(self) -> str:
+        """Calendly's space-separated ``scope`` string (every scope for a legacy token)."""
+        return " ".join(sorted(ALL_SCOPES if self.scopes is None else self.scopes))
 
 
 @dataclass
