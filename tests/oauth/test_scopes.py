@@ -181,3 +181,11 @@ def test_ensuring_a_webhook_calls_only_what_webhook_operations_lists(calendly_sa
     observed = observed_scopes(calendly_sandbox)
     assert "webhooks:write" in observed
     assert observed <= scopes_for(WEBHOOK_OPERATIONS)
+
+
+def test_docs_show_the_default_that_is_derived():
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "oauth.md").read_text()
+    block = page.split("With the whole app mounted it is:", 1)[1].split("```", 2)[1]
+    assert sorted(block.split()) == sorted(default_scopes())
