@@ -57,3 +57,38 @@ def test_bad_oauth_redirect_uri_is_an_error(settings):
     settings.CALENDLY_ACCESS_TOKEN = "tok"
     settings.CALENDLY_OAUTH_REDIRECT_URI = "example.com/callback"
     assert "calendly.E001" in ids()
+
+
+def test_oauth_scopes_lacking_what_features_need_warn_with_the_names(settings):
+    settings.CALENDLY_ACCESS_TOKEN = "tok"
+    settings.CALENDLY_CLIENT_ID = "cid"
+    settings.CALENDLY_CLIENT_SECRET = "secret"
+    assert ids() == set()  # the derived default covers every feature
+    settings.CALENDLY_OAUTH_SCOPES = "users:read event_types:read"
+    warnings = [m for m in run_checks() if m.id == "calendly.W003"]
+    assert len(warnings) == 1
+    assert "scheduled_events:read" in warnings[0].msg and "sync" in warnings[0].msg
+    hint = warnings[0].hint or ""
+    assert "scheduled_events:write" in hint and "webhooks:write" in hint
+    # A :write covers its :read.
+    settings.CALENDLY_OAUTH_SCOPES = (
+        "users:read event_types:read scheduled_events:write webhooks:write availability:read "
+        "organizations:write data_compliance:write"
+    )
+    assert ids() == set()
+
+
+def test_no_scope_warning_without_oauth(settings):
+    settings.CALENDLY_ACCESS_TOKEN = "tok"
+    settings.CALENDLY_CLIENT_ID = ""
+    settings.CALENDLY_OAUTH_SCOPES = "users:read"
+    assert ids() == set()
+
+
+def test_unknown_oauth_scope_is_an_error(settings):
+    settings.CALENDLY_ACCESS_TOKEN = "tok"
+    settings.CALENDLY_CLIENT_ID = "cid"
+    settings.CALENDLY_CLIENT_SECRET = "secret"
+    settings.CALENDLY_OAUTH_SCOPES = "users:read, scheduled_event:read"
+    messages = [m for m in run_checks() if m.id == "calendly.E006"]
+    assert len(messages) == 1 and "scheduled_event:read" in messages[0].msg

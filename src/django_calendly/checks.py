@@ -100,4 +100,49 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
                     id="calendly.E005",
                 )
             )
+    messages.extend(_check_oauth_scopes())
+    return messages
+
+
+def _check_oauth_scopes() -> list[Any]:
+    """``CALENDLY_OAUTH_SCOPES`` against what the app calls (only when OAuth is set up:
+    a personal access token's scopes are chosen in Calendly, not here)."""
+    if not calendly_settings.CLIENT_ID:
+        return []
+    from .client.operations import missing_scopes
+    from .scopes import needed_scopes, requested_scopes, unknown_scopes
+
+    messages: list[Any] = []
+    requested = requested_scopes()
+    unknown = unknown_scopes(requested)
+    if unknown:
+        messages.append(
+            Error(
+                f"CALENDLY_OAUTH_SCOPES names scopes Calendly does not define: "
+                f"{', '.join(unknown)}.",
+                hint="Use Calendly's scope names, e.g. scheduled_events:read (see "
+                "docs/oauth.md), or leave the setting empty for the derived default.",
+                id="calendly.E006",
+            )
+        )
+    lacking = {
+        feature: missing
+        for feature, needed in needed_scopes().items()
+        if (missing := missing_scopes(requested, needed))
+    }
+    if lacking:
+        names = sorted({scope for missing in lacking.values() for scope in missing})
+        features = ", ".join(
+            f"{feature} ({' '.join(missing)})" for feature, missing in sorted(lacking.items())
+        )
+        messages.append(
+            Warning(
+                "CALENDLY_OAUTH_SCOPES does not request scopes that features in use need: "
+                f"{features}. Calls needing them answer 403 insufficient_scope for "
+                "connected users.",
+                hint=f"Add {' '.join(names)} to CALENDLY_OAUTH_SCOPES (or leave it empty "
+                "for the derived default), and enable them on your Calendly OAuth app.",
+                id="calendly.W003",
+            )
+        )
     return messages

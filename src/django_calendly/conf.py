@@ -42,6 +42,15 @@ def _list(value: Any) -> list[str]:
     return [part.strip() for part in str(value).split(",") if part.strip()]
 
 
+def _scopes(value: Any) -> tuple[str, ...]:
+    """OAuth scope names: a list/tuple, or one string separated by spaces or commas."""
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [str(v) for v in value]
+    else:
+        items = str(value).replace(",", " ").split()
+    return tuple(sorted({item.strip() for item in items if item.strip()}))
+
+
 @dataclass(frozen=True)
 class Setting:
     default: Any
@@ -60,6 +69,12 @@ SETTINGS: dict[str, Setting] = {
     "CLIENT_SECRET": Setting("", _str, "OAuth client secret of your Calendly app."),
     "OAUTH_REDIRECT_URI": Setting(
         "", _str, "OAuth redirect URI registered at Calendly (built from the request when empty)."
+    ),
+    "OAUTH_SCOPES": Setting(
+        "",
+        _scopes,
+        "OAuth scopes Connect Calendly requests (space- or comma-separated); derived from "
+        "the features in use when empty (docs/oauth.md).",
     ),
     "WEBHOOK_SIGNING_KEY": Setting(
         [], _list, "Accepted webhook signing keys (comma-separated in the environment)."

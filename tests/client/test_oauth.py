@@ -161,3 +161,14 @@ def test_auth_base_url_is_configurable():
     assert str(rec.requests[0].url) == "http://127.0.0.1:9/oauth/introspect"
     assert client.authorize_url("http://localhost/cb", "s").startswith(
         "http://127.0.0.1:9/oauth/authorize?")
+
+
+def test_authorize_url_scope_from_names():
+    client, _ = make([])
+    url = client.authorize_url(
+        "https://app.example.com/cb", "st8", scope=["users:read", "event_types:read", "users:read"]
+    )
+    assert parse_qs(urlsplit(url).query)["scope"] == ["event_types:read users:read"]
+    for bad in ([], [""], ["users:read event_types:read"], "  "):
+        with pytest.raises(ValueError):
+            client.authorize_url("https://app.example.com/cb", "st8", scope=bad)

@@ -201,6 +201,11 @@ _DRF_CODES: list[tuple[type[Exception], str, str]] = [
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF exception handler of the Calendly views: every error in the one shape."""
+    if isinstance(exc, calendly_errors.InsufficientScope):
+        # Which scopes are missing, and where to reconnect when the user's connection acted.
+        from .scope_errors import insufficient_scope_response
+
+        return insufficient_scope_response(exc, context.get("request"))
     if isinstance(exc, calendly_errors.CalendlyError):
         response = calendly_error_response(exc)
         if response.status_code >= 500 or response.status_code == 429:

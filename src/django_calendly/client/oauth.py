@@ -18,7 +18,7 @@ import json as jsonlib
 import re
 import secrets
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -229,9 +229,14 @@ class OAuthClient:
         state: str,
         code_challenge: str | None = None,
         *,
-        scope: str | None = None,
+        scope: str | Iterable[str] | None = None,
     ) -> str:
-        """Where to send the user's browser: ``/oauth/authorize`` with PKCE S256."""
+        """Where to send the user's browser: ``/oauth/authorize`` with PKCE S256.
+
+        ``scope`` (a space-separated string or scope names) is what the token will be
+        allowed to do; Calendly refuses calls outside it with 403 "Insufficient scope".
+        Names are sent space-separated, sorted and without repeats.
+        """
         params = {
             "client_id": self.client_id,
             "response_type": "code",
@@ -242,7 +247,10 @@ class OAuthClient:
             params["code_challenge"] = _required(code_challenge, "code_challenge")
             params["code_challenge_method"] = "S256"
         if scope is not None:
-            params["scope"] = _required(scope, "scope")
+            names = scope.split() if isinstance(scope, str) else [str(s) for s in scope]
+            if not names or any(not n or any(c.isspace() for c in n) for n in names):
+                raise ValueError("scope must name at least one scope, each without spaces.")
+            params["scope"] = " ".join(sorted(set(names)))
         return f"{self.auth_base_url}/oauth/authorize?{urlencode(params)}"
 
     @property

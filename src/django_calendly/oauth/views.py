@@ -14,8 +14,10 @@ from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from ..client.operations import missing_scopes, parse_scopes
 from ..conf import calendly_settings
 from ..models import CalendlyConnection
+from ..scopes import requested_scopes
 from ..services import connections
 
 
@@ -93,14 +95,21 @@ def status(request: HttpRequest) -> HttpResponse:
     if not user.is_authenticated:  # login_required has ruled this out; it narrows the type
         return JsonResponse({"connected": False}, status=401)
     connection = CalendlyConnection.objects.filter(user=user).first()
+    requested = requested_scopes()
     if connection is None:
-        return JsonResponse({"connected": False})
+        return JsonResponse({"connected": False, "requested_scopes": sorted(requested)})
+    granted = parse_scopes(connection.scope)
     return JsonResponse(
         {
             "connected": connection.is_usable,
             "owner": connection.owner,
             "organization": connection.organization,
             "scope": connection.scope,
+            # What Calendly granted, what the app asks for now, and what of that the
+            # connection lacks (reconnecting asks for it again).
+            "granted_scopes": sorted(granted),
+            "requested_scopes": sorted(requested),
+            "missing_scopes": missing_scopes(granted, requested),
             "expires_at": connection.expires_at.isoformat(),
             "error": connection.last_error or None,
         }

@@ -25,15 +25,9 @@ _clients: OrderedDict[tuple[Any, ...], CalendlyClient] = OrderedDict()
 
 
 def _user_token(user: Any) -> str | None:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    if not calendly_settings.CLIENT_ID:
-        # OAuth is not set up, so nobody can have connected: spare the query.
-        return None
-    from ..models import CalendlyConnection
-    from .connections import fresh_access_token
+    from .connections import connection_for, fresh_access_token
 
-    connection = CalendlyConnection.objects.filter(user=user).first()
+    connection = connection_for(user)
     if connection is None:
         return None
     return fresh_access_token(connection)

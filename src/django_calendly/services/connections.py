@@ -84,11 +84,35 @@ def start_authorization(session: Any, redirect_uri: str, next_url: str = "/") ->
             redirect_uri=redirect_uri,
             state=pending.state,
             code_challenge=pkce.challenge,
+            scope=_scope_parameter(),
         )
     except ValueError as exc:  # e.g. CALENDLY_OAUTH_REDIRECT_URI is not an http(s) URL
         raise ConnectionError("oauth_not_configured", str(exc)) from exc
     finally:
         client.close()
+
+
+def _scope_parameter() -> str | None:
+    """The authorize URL's ``scope``: what the app uses (``scopes.requested_scopes``).
+
+    Calendly grants only what was asked for, so asking for nothing would leave a token
+    that can call nothing (apps created since scopes shipped get no default access).
+    """
+    from ..scopes import requested_scopes, scope_string
+
+    return scope_string(requested_scopes()) or None
+
+
+def connection_for(user: Any) -> CalendlyConnection | None:
+    """The connection ``get_client(user)`` acts with, or ``None`` (it uses the personal
+    access token then). The one statement of that rule: the REST error for a missing
+    scope reads it too, to tell whether reconnecting can help."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if not calendly_settings.CLIENT_ID:
+        # OAuth is not set up, so nobody can have connected: spare the query.
+        return None
+    return CalendlyConnection.objects.filter(user=user).first()
 
 
 def _take_pending(session: Any, state: str) -> PendingAuthorization:

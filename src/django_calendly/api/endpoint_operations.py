@@ -1,0 +1,45 @@
+"""Which Calendly operations each REST endpoint calls, by URL name (``calendly:<name>``).
+
+The OAuth scopes Connect Calendly requests are derived from this table (``scopes.py``):
+the scopes of the operations of every endpoint the host project mounted. Keep it next to
+``urls.py``: a new endpoint without a row here fails ``tests/api/test_endpoint_scopes.py``,
+and a test calls every endpoint against the sandbox and checks that the operations it
+really sent are listed in its row.
+
+Names are ``client.operations`` names (``family.method``, the client method the service
+calls), never scopes: the scope of each operation lives in one place, ``operations.py``.
+"""
+
+from __future__ import annotations
+
+ENDPOINT_OPERATIONS: dict[str, tuple[str, ...]] = {
+    "user-details": ("users.get",),  # also users/me: the same operation
+    "event-types": ("event_types.list",),
+    "event-type": ("event_types.get",),
+    "event-type-available-times": ("availability.event_type_available_times",),
+    "user-busy-times": ("availability.user_busy_times",),
+    "availability-schedules": ("availability.list_schedules",),
+    "availability-schedule": ("availability.get_schedule",),
+    "remove-invitees": ("data_compliance.delete_invitee_data",),
+    "invitations": ("organizations.list_invitations",),
+    "invite": ("organizations.invite",),
+    "revoke-invitation": ("organizations.revoke_invitation",),
+    "invitation": ("organizations.get_invitation",),
+    "memberships": ("memberships.list",),
+    "membership": ("memberships.get",),
+    "remove-membership": ("memberships.delete",),
+    "scheduled-events": ("scheduled_events.list",),
+    "event-invitees": ("invitees.list",),
+    "cancel-event": ("scheduled_events.cancel",),
+    "scheduled-event": ("scheduled_events.get",),
+    "create-no-show": ("no_shows.create",),
+    "delete-no-show": ("no_shows.delete",),
+    "no-show": ("no_shows.get",),
+    # Deletes the subscription again when it cannot be recorded locally.
+    "create-webhook-subscription": ("webhooks.create", "webhooks.delete"),
+    "webhook-subscriptions": ("webhooks.list",),
+    "delete-webhook-subscription": ("webhooks.delete",),
+    "webhook-subscription": ("webhooks.get",),
+}
+
+__all__ = ["ENDPOINT_OPERATIONS"]
