@@ -1,11 +1,7 @@
 """OAuth scopes of Connect Calendly, end to end over HTTP against the sandbox: what the
 authorize URL asks for, what the connection stores, what the status view shows, and the
-REST answer when a connection lacks a scope.
-
-Tests marked xfail need the sandbox to enforce scopes (branch sbx-fidelity: the token
-answer's ``scope`` is the requested scopes, and an operation outside them answers 403
-"Insufficient scope"). They are strict: they fail loudly once the sandbox enforces scopes,
-so the marks get removed.
+REST answer when a connection lacks a scope (the sandbox grants exactly the requested
+scopes and refuses an operation outside them with 403 "Insufficient scope", as Calendly).
 """
 
 from __future__ import annotations
@@ -43,11 +39,6 @@ pytestmark = pytest.mark.django_db
 def browser(client, django_user_model):
     client.force_login(django_user_model.objects.create_user("scoped", password="pw"))
     return client
-
-NEEDS_ENFORCEMENT = pytest.mark.xfail(
-    reason="needs sandbox scope enforcement (sbx-fidelity)", strict=True
-)
-
 
 def authorize_scope(browser) -> list[str]:
     start = browser.get("/modules/calendly/oauth/connect/")
@@ -135,14 +126,12 @@ def test_a_refresh_updates_the_stored_scope(browser, calendly_sandbox):
     assert fresh.scope == introspected_scope(calendly_sandbox, token) != "users:read"
 
 
-@NEEDS_ENFORCEMENT
 def test_the_connection_is_granted_exactly_the_requested_scopes(browser, calendly_sandbox):
     conn = connect(browser, calendly_sandbox)
     assert parse_scopes(conn.scope) == requested_scopes()
     assert browser.get("/modules/calendly/oauth/status/").json()["missing_scopes"] == []
 
 
-@NEEDS_ENFORCEMENT
 def test_a_connection_without_a_scope_gets_insufficient_scope_and_can_reconnect(
     browser, settings, calendly_sandbox
 ):
