@@ -89,7 +89,8 @@ def iter_pages(
 
     def unseen(cursor: str) -> str:
         if cursor in seen:
-            raise InvalidResponse(f"Calendly repeated the page cursor {cursor!r}; stopping.")
+            # The cursor itself is not in the message: page tokens are credentials of a kind.
+            raise InvalidResponse("Calendly repeated a page cursor; stopping the listing.")
         seen.add(cursor)
         return cursor
 
