@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from django_calendly.client import CalendlyClient
-from django_calendly.client.operations import OPERATIONS
+from django_calendly.client.operations import OPERATIONS, iterator_name
 from django_calendly.client.resources import GROUPS, ResourceGroup
 
 from .conftest import API
@@ -161,17 +161,10 @@ def test_each_method_is_documented_with_its_scope(op, make_client):
     assert f"``{op.scope}``" in doc, "the docstring names the scope"
 
 
-ITERATORS = {
-    "organizations.list_invitations": "iter_invitations",
-    "event_types.list_memberships": "iter_memberships",
-    "routing_forms.list_submissions": "iter_submissions",
-    "contacts.list_custom_fields": "iter_custom_fields",
-}
-
-
 @pytest.mark.parametrize("op", [op for op in OPERATIONS if op.paged], ids=lambda op: op.name)
 def test_each_paged_list_has_an_iterator_over_the_same_request(op, make_client):
-    name = ITERATORS.get(op.name, "iter")
+    name = iterator_name(op)
+    assert name is not None
     client, recorder = make_client(_answer)
     group = getattr(client, op.family)
     assert isinstance(group, ResourceGroup)
