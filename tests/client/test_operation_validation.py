@@ -142,7 +142,9 @@ def _refuse(request: httpx.Request) -> httpx.Response:
     raise AssertionError(f"nothing may be sent: {request.method} {request.url}")
 
 
-@pytest.mark.parametrize(("family", "call", "name"), BAD, ids=lambda x: str(x)[:40])
+@pytest.mark.parametrize(
+    ("family", "call", "name"), BAD, ids=[f"{i}-{f}-{n}" for i, (f, _, n) in enumerate(BAD)]
+)
 def test_bad_arguments_are_refused_before_sending(family, call, name, make_client):
     client, recorder = make_client(_refuse)
     with pytest.raises(InvalidArgument) as info:
