@@ -95,9 +95,12 @@ T1, T2, T3 = "2030-01-01T09:00:00.000000Z", "2030-01-02T09:00:00.000000Z", (
 class ExpiringCalendly:
     """Scheduled events sorted by start time; the first token handed out expires once."""
 
-    def __init__(self, events: list[dict[str, Any]], expire: set[str]) -> None:
+    def __init__(
+        self, events: list[dict[str, Any]], expire: set[str], inclusive: bool = True
+    ) -> None:
         self.events = events
         self.expire = set(expire)
+        self.inclusive = inclusive  # min_start_time as ">=" (or ">": not documented)
         self.queries: list[dict[str, str]] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
@@ -107,7 +110,9 @@ class ExpiringCalendly:
         if token in self.expire:
             self.expire.discard(token)
             return expired()
-        events = [e for e in self.events if e["start_time"] >= params.get("min_start_time", "")]
+        low = params.get("min_start_time", "")
+        events = [e for e in self.events
+                  if e["start_time"] >= low and (self.inclusive or e["start_time"] > low)]
         offset = int(token.rsplit(":", 1)[1]) if token else 0
         count = int(params["count"])
         chunk = events[offset:offset + count]
@@ -119,14 +124,16 @@ class ExpiringCalendly:
 EVENTS = [event(1, T1), event(2, T2), event(3, T2), event(4, T2), event(5, T3)]
 
 
-def test_scheduled_events_iter_restarts_from_the_last_start_time(make_client):
-    calendly = ExpiringCalendly(EVENTS, expire={":2"})
+@pytest.mark.parametrize("inclusive", [True, False])
+def test_scheduled_events_iter_restarts_from_the_last_start_time(inclusive, make_client):
+    calendly = ExpiringCalendly(EVENTS, expire={":2"}, inclusive=inclusive)
     client, _ = make_client(calendly)
     items = list(client.scheduled_events.iter(user=USER, sort="start_time:asc", count=2))
     assert [i["uri"] for i in items] == [e["uri"] for e in EVENTS]  # each once, in order
     restart = calendly.queries[2]
-    assert restart["min_start_time"] == T2 and "page_token" not in restart
-    assert restart["sort"] == "start_time:asc"
+    # Just before the last start time yielded, so that it is included either way.
+    assert restart["min_start_time"] == "2030-01-02T08:59:59.999999Z"
+    assert "page_token" not in restart and restart["sort"] == "start_time:asc"
 
 
 def test_a_restart_skips_every_event_already_yielded_at_that_start_time(make_client):

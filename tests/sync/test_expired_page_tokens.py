@@ -49,8 +49,11 @@ class FakeCalendly:
     """Scheduled events sorted by start time; ``expire`` lists tokens refused once
     (``"*"``: every token, always)."""
 
-    def __init__(self, events: list[dict[str, Any]], expire: set[str]) -> None:
+    def __init__(
+        self, events: list[dict[str, Any]], expire: set[str], inclusive: bool = True
+    ) -> None:
         self.events = sorted(events, key=lambda e: e["start_time"])
+        self.inclusive = inclusive  # min_start_time as ">=" (or ">": not documented)
         self.expire = set(expire)
         self.listings: list[dict[str, str]] = []
         self.invitee_calls = 0
@@ -71,7 +74,8 @@ class FakeCalendly:
             self.expire.discard(token)
             return httpx.Response(400, json=EXPIRED)
         low, high = params["min_start_time"], params["max_start_time"]
-        rows = [e for e in self.events if low <= e["start_time"] < high]
+        rows = [e for e in self.events if low <= e["start_time"] < high
+                and (self.inclusive or e["start_time"] > low)]
         offset = int(token.rsplit("@", 1)[1]) if token else 0
         count = int(params["count"])
         more = offset + count < len(rows)
@@ -95,10 +99,16 @@ def events(n: int, same_start_every: int = 1) -> list[dict[str, Any]]:
     return [make_event(i, BASE + timedelta(hours=i // same_start_every)) for i in range(n)]
 
 
-def test_a_token_that_expires_mid_run_restarts_from_the_last_start_time():
+def just_before(value: str) -> str:
+    """The restart's min_start_time: a microsecond before, so inclusive or not it holds it."""
+    return stamp(datetime.fromisoformat(value) - timedelta(microseconds=1))
+
+
+@pytest.mark.parametrize("inclusive", [True, False])
+def test_a_token_that_expires_mid_run_restarts_from_the_last_start_time(inclusive):
     # 250 events, 3 per start time: page 1 ends in the middle of a triple.
     data = events(250, same_start_every=3)
-    calendly = FakeCalendly(data, expire={f"{stamp(WINDOW[0])}@100"})
+    calendly = FakeCalendly(data, expire={f"{stamp(WINDOW[0])}@100"}, inclusive=inclusive)
     stats = run(calendly)
 
     assert ScheduledEvent.objects.count() == 250
@@ -107,7 +117,7 @@ def test_a_token_that_expires_mid_run_restarts_from_the_last_start_time():
     assert calendly.invitee_calls == 250
     restart = calendly.listings[2]
     assert "page_token" not in restart
-    assert restart["min_start_time"] == data[99]["start_time"]
+    assert restart["min_start_time"] == just_before(data[99]["start_time"])
     # A page token belongs to its query: the restarted listing keeps its min_start_time.
     assert all(q["min_start_time"] == restart["min_start_time"] for q in calendly.listings[2:])
     state = SyncState.objects.get()
@@ -142,7 +152,7 @@ def test_an_expired_stored_token_restarts_from_the_stored_position():
     later = FakeCalendly(data, expire={state.resume_token})
     stats = run(later)
     assert stats.resumed and stats.page_token_restarts == 1
-    assert later.listings[1]["min_start_time"] == data[99]["start_time"]
+    assert later.listings[1]["min_start_time"] == just_before(data[99]["start_time"])
     assert stats.events == 250  # only what the first run had not stored
     assert ScheduledEvent.objects.count() == 350
     assert later.invitee_calls == 250

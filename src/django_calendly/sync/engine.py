@@ -25,16 +25,17 @@ killed sync leaves that behind and the next run continues from the token.
 
 Expired page tokens: Calendly's tokens do not live forever (``PageTokenExpired``). The
 listing is sorted by ``start_time:asc``, so a refused token (mid-run, or the stored one)
-is replaced by listing again from the position (``min_start_time`` = the last start time,
-inclusive) and skipping the events already listed at it. A second expiry with no progress
-since the last restart stops the sync with ``SyncError`` rather than looping.
+is replaced by listing again from the position (``client.positions.StartTimePosition``:
+from just before the last start time listed) and skipping the events already listed. A
+second expiry with no progress since the last restart stops the sync with ``SyncError``
+rather than looping.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
@@ -46,6 +47,7 @@ from django.utils import timezone
 
 from ..client.errors import APIError, BadRequest, CalendlyError, NotFound, PageTokenExpired
 from ..client.pagination import Page
+from ..client.positions import StartTimePosition
 from ..conf import calendly_settings
 from ..models import EventType, Invitee, ScheduledEvent, SyncState
 from ..services import mirror
@@ -123,48 +125,21 @@ class SyncOptions:
     concurrency: int = 4
 
 
-@dataclass
-class _Position:
-    """How far the listing (sorted by start time, ascending) got: the last start time
-    listed and the URIs of the events listed at it. A listing started again from here
-    (``min_start_time`` is inclusive) sees those events again; ``unseen`` drops them."""
+def _stored_position(position: StartTimePosition, since: datetime | None) -> dict[str, Any]:
+    """What the sync state keeps of the listing's position (``counts``), for the next run."""
+    data = position.to_dict()
+    if not data:
+        return {}
+    stored = {POSITION_START: data["start_time"], POSITION_URIS: data["uris"]}
+    if since is not None:
+        stored[POSITION_SINCE] = since.isoformat()
+    return stored
 
-    start_time: str | None = None
-    uris: set[str] = field(default_factory=set)
 
-    def unseen(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [
-            i for i in items
-            if not (i.get("start_time") == self.start_time and i.get("uri") in self.uris)
-        ]
-
-    def advance(self, items: list[dict[str, Any]]) -> None:
-        for item in items:
-            start = item.get("start_time")
-            if not isinstance(start, str):
-                continue
-            if start != self.start_time:
-                self.start_time, self.uris = start, set()
-            self.uris.add(str(item.get("uri")))
-
-    def stored(self) -> dict[str, Any]:
-        """What the sync state keeps of it (``counts``), for the next run."""
-        if self.start_time is None:
-            return {}
-        return {POSITION_START: self.start_time, POSITION_URIS: sorted(self.uris)}
-
-    def stored_with(self, since: datetime | None) -> dict[str, Any]:
-        data = self.stored()
-        if data and since is not None:
-            data[POSITION_SINCE] = since.isoformat()
-        return data
-
-    @classmethod
-    def from_counts(cls, counts: Any) -> _Position:
-        if not isinstance(counts, dict) or not isinstance(counts.get(POSITION_START), str):
-            return cls()
-        uris = counts.get(POSITION_URIS)
-        return cls(counts[POSITION_START], {str(u) for u in uris or []})
+def _position_from(counts: Mapping[str, Any]) -> StartTimePosition:
+    return StartTimePosition.from_dict(
+        {"start_time": counts.get(POSITION_START), "uris": counts.get(POSITION_URIS)}
+    )
 
 
 POSITION_START = "resume_start_time"
@@ -231,14 +206,14 @@ class SyncEngine:
         )
         self.pacer.on_wait = self._waited
         self._state: SyncState | None = None
-        self._position = _Position()
+        self._position = StartTimePosition()
         self._stored_position: dict[str, Any] = {}
         # The listing's min_start_time: the window's start until a restart moves it. A
         # page token belongs to the query it came from, so every page of one listing is
         # asked for with the same one (and it is stored with the token).
         self._since: datetime | None = None
         self._previous_counts: dict[str, Any] = {}
-        self._last_restart: tuple[str | None, int] | None = None
+        self._last_restart: tuple[datetime | None, int] | None = None
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -345,11 +320,9 @@ class SyncEngine:
             start, end, resume_token = state.window_start, state.window_end, state.resume_token
             self.stats.resumed = True
             previous = self._previous_counts
-            self._position = _Position.from_counts(previous)
-            self._stored_position = self._position.stored_with(
-                mirror.parse_time(previous.get(POSITION_SINCE))
-            )
+            self._position = _position_from(previous)
             self._since = mirror.parse_time(previous.get(POSITION_SINCE))
+            self._stored_position = _stored_position(self._position, self._since)
         self.stats.window_start = start.isoformat()
         self.stats.window_end = end.isoformat()
         if not opts.dry_run:
@@ -471,7 +444,7 @@ class SyncEngine:
                         futures = [pool.submit(self._fetch_invitees, e["uri"]) for e in changed]
                     current = _PendingPage(
                         changed, futures, next_token, fetch_started,
-                        self._position.stored_with(self._since),
+                        _stored_position(self._position, self._since),
                     )
                     next_page = self._list_page(start, end, next_token) if next_token else None
                     if pending is not None:
@@ -499,14 +472,16 @@ class SyncEngine:
         return self._take(page)
 
     def _take(self, page: Page) -> Page:
-        fresh = self._position.unseen(page.items)
-        self._position.advance(fresh)
+        position = self._position
+        fresh = [item for item in page.items if not position.seen(item)]
+        for item in fresh:
+            position.advance(item)
         return page if len(fresh) == len(page.items) else replace(page, items=fresh)
 
     def _restart(self, start: datetime, end: datetime) -> Page:
         """List again from the position (the window's start when there is none)."""
         position = self._position
-        marker = (position.start_time, len(position.uris))
+        marker = position.marker
         if marker == self._last_restart:
             raise SyncError(
                 "Calendly's page tokens expired twice without any progress in between; "
@@ -515,7 +490,7 @@ class SyncEngine:
         self._last_restart = marker
         self.stats.page_token_restarts += 1
         since = start
-        restart_at = mirror.parse_time(position.start_time)
+        restart_at = mirror.parse_time(position.restart_from())
         if restart_at is not None and restart_at > start:
             since = restart_at
         self._since = since

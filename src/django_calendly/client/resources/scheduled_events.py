@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from typing import Any
 
 from .. import validation as v
 from ..errors import PageTokenExpired
 from ..pagination import Page
+from ..positions import StartTimePosition
 from .base import DateTime, Params, Resource, ResourceGroup
 
 logger = logging.getLogger("django_calendly.client")
@@ -97,8 +97,9 @@ class ScheduledEvents(ResourceGroup):
 
         With ``sort="start_time:asc"`` (what the pull sync uses) an expired page token
         mid-listing is survived: the listing starts again at the last start time yielded
-        (``min_start_time``, which Calendly treats as inclusive) and the events already
-        yielded at that time are skipped. In any other order ``PageTokenExpired`` is
+        (``min_start_time``, one microsecond earlier since the reference does not say
+        whether it is inclusive) and the events already yielded are skipped
+        (``positions.StartTimePosition``). In any other order ``PageTokenExpired`` is
         raised, as it is when a restart makes no progress: never a loop or a silent stop.
         """
         params = self._query(
@@ -110,25 +111,21 @@ class ScheduledEvents(ResourceGroup):
         return self._iter_restarting(params)
 
     def _iter_restarting(self, params: Params) -> Iterator[Resource]:
-        last_start: str | None = None
-        at_last_start: set[Any] = set()  # URIs yielded whose start_time is last_start
+        position = StartTimePosition()
         listing = self._iter("/scheduled_events", dict(params))
         restarted = False
         while True:
-            progressed = False
+            before = position.marker
             try:
                 for event in listing:
-                    start, uri = event.get("start_time"), event.get("uri")
-                    if last_start is not None and start == last_start and uri in at_last_start:
-                        continue  # seen before the restart
-                    if start != last_start:
-                        last_start, at_last_start = start, set()
-                    at_last_start.add(uri)
-                    progressed = True
+                    if position.seen(event):
+                        continue  # had before the restart
+                    position.advance(event)
                     yield event
                 return
             except PageTokenExpired:
-                if not isinstance(last_start, str) or (restarted and not progressed):
+                since = position.restart_from()
+                if since is None or (restarted and position.marker == before):
                     # Nothing yielded yet (no position to start from), or the restart
                     # yielded nothing new before its token expired too.
                     raise
@@ -137,7 +134,7 @@ class ScheduledEvents(ResourceGroup):
                         "start time yielded")
             query = dict(params)
             query.pop("page_token", None)
-            query["min_start_time"] = last_start
+            query["min_start_time"] = since
             listing = self._iter("/scheduled_events", query)
 
     def get(self, uuid: str) -> Resource:
