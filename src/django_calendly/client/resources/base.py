@@ -27,11 +27,6 @@ Params = dict[str, Any]
 ITER_PAGE_SIZE = 100
 
 
-def flag(value: bool, name: str) -> str:
-    """A boolean query parameter as Calendly spells it (``true``/``false``)."""
-    return "true" if v.validate_bool(value, name) else "false"
-
-
 class ResourceGroup:
     """Shared plumbing of the resource groups."""
 
@@ -141,4 +136,4 @@ class ResourceGroup:
         return collection(self._client.request("GET", path, params=params))
 
 
-__all__ = ["ITER_PAGE_SIZE", "DateTime", "Items", "Params", "Resource", "ResourceGroup", "flag"]
+__all__ = ["ITER_PAGE_SIZE", "DateTime", "Items", "Params", "Resource", "ResourceGroup"]
