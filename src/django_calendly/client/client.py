@@ -13,14 +13,25 @@ import httpx
 from . import validation
 from .limiter import Limiter
 from .resources import (
+    ActivityLog,
     Availability,
+    Contacts,
     DataCompliance,
     EventTypes,
+    GroupRelationships,
+    Groups,
     Invitees,
+    Locations,
+    MeetingRecaps,
     Memberships,
     NoShows,
     Organizations,
+    OutgoingCommunications,
+    RoutingForms,
     ScheduledEvents,
+    SchedulingLinks,
+    Shares,
+    Teams,
     Users,
     Webhooks,
 )
@@ -98,16 +109,29 @@ class CalendlyClient:
             self._http, self.policy, sleep=sleep, rng=rng, limiter=limiter
         )
 
+        # One group per family of operations.OPERATIONS (resources.GROUPS; a test keeps
+        # the two equal). Spelled out so that each attribute has its precise type.
         self.users = Users(self)
         self.organizations = Organizations(self)
         self.memberships = Memberships(self)
+        self.teams = Teams(self)
+        self.groups = Groups(self)
+        self.group_relationships = GroupRelationships(self)
         self.event_types = EventTypes(self)
         self.availability = Availability(self)
+        self.locations = Locations(self)
         self.scheduled_events = ScheduledEvents(self)
         self.invitees = Invitees(self)
         self.no_shows = NoShows(self)
-        self.data_compliance = DataCompliance(self)
+        self.scheduling_links = SchedulingLinks(self)
+        self.shares = Shares(self)
+        self.routing_forms = RoutingForms(self)
+        self.contacts = Contacts(self)
+        self.meeting_recaps = MeetingRecaps(self)
         self.webhooks = Webhooks(self)
+        self.data_compliance = DataCompliance(self)
+        self.activity_log = ActivityLog(self)
+        self.outgoing_communications = OutgoingCommunications(self)
 
     @property
     def rate_limit(self) -> RateLimitState | None:

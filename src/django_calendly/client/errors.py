@@ -80,6 +80,28 @@ class BadRequest(APIError):
     """400: the parameters were refused."""
 
 
+class PageTokenExpired(BadRequest):
+    """400 about ``page_token`` ("is invalid"): the cursor expired (or was never valid).
+
+    A listing that meets it mid-way cannot continue from that token; it has to start
+    again. ``scheduled_events.iter`` and the pull sync do that from the last start time
+    they reached; the other iterators raise it.
+    """
+
+
+PAGE_TOKEN_PARAMETER = "page_token"  # noqa: S105 - a parameter name
+
+
+def is_page_token_error(details: list[dict[str, Any]]) -> bool:
+    """Whether Calendly's 400 ``details`` say the ``page_token`` is invalid (expired)."""
+    return any(
+        isinstance(item, Mapping)
+        and item.get("parameter") == PAGE_TOKEN_PARAMETER
+        and "invalid" in str(item.get("message", "")).lower()
+        for item in details
+    )
+
+
 class Unauthorized(APIError):
     """401: the token is missing, invalid, expired or revoked."""
 
@@ -226,6 +248,7 @@ __all__ = [
     "InvalidResponse",
     "NotFound",
     "OAuthError",
+    "PageTokenExpired",
     "PermissionDenied",
     "RateLimited",
     "ServerError",
@@ -234,5 +257,6 @@ __all__ = [
     "Unauthorized",
     "UnprocessableEntity",
     "error_class_for",
+    "is_page_token_error",
     "request_id_from",
 ]

@@ -210,14 +210,48 @@ def scopes_for(names: Iterable[str]) -> frozenset[str]:
     return frozenset(BY_NAME[name].scope for name in names)
 
 
+def iterator_name(op: Operation) -> str | None:
+    """The client's auto-paginating twin of a paged list: ``list`` -> ``iter``,
+    ``list_submissions`` -> ``iter_submissions``; ``None`` for an operation not paged."""
+    if not op.paged:
+        return None
+    method = op.client_method
+    return "iter" + method[len("list"):] if method.startswith("list") else None
+
+
+#: The markers around the generated table in docs/client.md.
+TABLE_BEGIN = "<!-- operations-table: generated from client/operations.py; do not edit -->"
+TABLE_END = "<!-- /operations-table -->"
+
+
+def markdown_table(operations: Iterable[Operation] = OPERATIONS) -> str:
+    """The operations as the Markdown table docs/client.md shows (a test keeps it equal)."""
+    lines = [
+        "| client method | HTTP | scope | plan | iterator |",
+        "|---|---|---|---|---|",
+    ]
+    for op in operations:
+        iterator = iterator_name(op)
+        lines.append(
+            f"| `client.{op.name}` | `{op.method} {op.path}` | `{op.scope}` | {op.plan} | "
+            + (f"`{iterator}`" if iterator else "")
+            + " |"
+        )
+    return "\n".join(lines)
+
+
 __all__ = [
     "ALL_SCOPES",
     "BY_NAME",
     "BY_ROUTE",
     "OPERATIONS",
+    "TABLE_BEGIN",
+    "TABLE_END",
     "WEBHOOK_EVENT_SCOPES",
     "WEBHOOK_EVENT_SUBSCRIPTION_SCOPES",
     "Operation",
+    "iterator_name",
+    "markdown_table",
     "missing_scopes",
     "parse_scopes",
     "scope_granted",

@@ -172,6 +172,8 @@ def api_error(response: httpx.Response) -> errors.APIError:
         return errors.InsufficientScope(
             status, required_scopes=[str(s) for s in scopes], **kwargs
         )
+    if status == 400 and errors.is_page_token_error(details):
+        return errors.PageTokenExpired(status, **kwargs)
     return cls(status, **kwargs)
 
 

@@ -37,6 +37,12 @@ URI_PATTERNS: dict[str, str] = {
     "webhook_subscription": r"/webhook_subscriptions/(?P<uuid>{u})",
     "availability_schedule": r"/user_availability_schedules/(?P<uuid>{u})",
     "routing_form": r"/routing_forms/(?P<uuid>{u})",
+    "routing_form_submission": r"/routing_form_submissions/(?P<uuid>{u})",
+    "team": r"/teams/(?P<uuid>{u})",
+    "group_relationship": r"/group_relationships/(?P<uuid>{u})",
+    "contact": r"/contacts/(?P<uuid>{u})",
+    "contact_custom_field": r"/contacts/custom_field_definitions/(?P<uuid>{u})",
+    "meeting_recap": r"/meeting_recaps/(?P<uuid>{u})",
 }
 _URI_RES = {
     kind: re.compile(pattern.format(u=UUID_REGEX))
@@ -49,6 +55,12 @@ SORT_FIELDS: dict[str, tuple[str, ...]] = {
     "invitees": ("created_at",),
     "invitations": ("created_at",),
     "webhook_subscriptions": ("created_at",),
+    "routing_forms": ("created_at",),
+    "routing_form_submissions": ("created_at",),
+    "contacts": ("created_at", "updated_at"),
+    "activity_log_entries": (
+        "action", "actor.display_name", "actor.uri", "namespace", "occurred_at",
+    ),
 }
 SORT_DIRECTIONS = ("asc", "desc")
 
@@ -57,6 +69,19 @@ INVITEE_STATUSES = ("active", "canceled")
 INVITATION_STATUSES = ("pending", "accepted", "declined")
 MEMBERSHIP_ROLES = ("user", "admin", "owner")
 WEBHOOK_SCOPES = ("organization", "user", "group")
+MEETING_RECAP_STATUSES = ("available", "processing", "unavailable")
+#: ``POST /shares`` ``period_type`` (openapi.yaml ``/shares``).
+SHARE_PERIOD_TYPES = ("available_moving", "moving", "fixed", "unlimited")
+
+#: ``duration`` of event types and shares, in minutes (REFERENCE.md section 7).
+MIN_DURATION, MAX_DURATION = 1, 720
+MAX_DURATION_OPTIONS = 4
+#: ``event_guests`` of ``POST /invitees`` (REFERENCE.md section 9).
+MAX_EVENT_GUESTS = 10
+#: ``GET /activity_log_entries`` takes ``count`` up to 1000 (REFERENCE.md section 4).
+MAX_ACTIVITY_LOG_COUNT = 1000
+#: ``POST /data_compliance/deletion/events``: a past range of at most 24 months (section 7).
+MAX_EVENT_DATA_DELETION_MONTHS = 24
 
 #: Webhook event names and the subscription scopes each may be used with.
 WEBHOOK_EVENTS: dict[str, tuple[str, ...]] = {
@@ -99,16 +124,18 @@ def _describe(value: Any) -> str:
 def validate_uuid(value: Any, name: str = "uuid", *, allow_me: bool = False) -> str:
     """A path uuid: 1-100 letters, digits, ``-`` or ``_`` (``me`` too when ``allow_me``)."""
     if not isinstance(value, str):
-        raise ValueError(f"{name} must be a string, not {type(value).__name__}.")
+        raise InvalidArgument(f"{name} must be a string, not {type(value).__name__}.", name)
     if allow_me and value == "me":
         return value
     if not value:
-        raise ValueError(f"{name} must not be empty.")
+        raise InvalidArgument(f"{name} must not be empty.", name)
     if len(value) > MAX_UUID_LENGTH:
-        raise ValueError(f"{name} must be at most {MAX_UUID_LENGTH} characters long.")
+        raise InvalidArgument(
+            f"{name} must be at most {MAX_UUID_LENGTH} characters long.", name
+        )
     if not _UUID_RE.fullmatch(value):
-        raise ValueError(
-            f"{name} {_describe(value)} may contain only letters, digits, '-' and '_'."
+        raise InvalidArgument(
+            f"{name} {_describe(value)} may contain only letters, digits, '-' and '_'.", name
         )
     return value
 
@@ -124,7 +151,9 @@ def accepted_bases(base_url: str | None) -> list[str]:
     return bases
 
 
-def parse_uri(value: Any, kind: str, base_url: str | None = None) -> dict[str, str]:
+def parse_uri(
+    value: Any, kind: str, base_url: str | None = None, name: str | None = None
+) -> dict[str, str]:
     """Check a Calendly resource URI of ``kind`` and return its uuid parts.
 
     ``{"uuid": ...}``, plus ``event_uuid`` for invitees and ``org_uuid`` for invitations.
@@ -134,7 +163,7 @@ def parse_uri(value: Any, kind: str, base_url: str | None = None) -> dict[str, s
         raise ValueError(f"Unknown resource kind {kind!r}.")
     label = kind.replace("_", " ")
     if not isinstance(value, str) or not value:
-        raise ValueError(f"The {label} must be a Calendly {label} URI.")
+        raise InvalidArgument(f"The {label} must be a Calendly {label} URI.", name or kind)
     for base in accepted_bases(base_url):
         if value.startswith(base + "/"):
             match = pattern.fullmatch(value[len(base) :])
@@ -143,14 +172,16 @@ def parse_uri(value: Any, kind: str, base_url: str | None = None) -> dict[str, s
     example = CALENDLY_API_URL + URI_PATTERNS[kind].replace(r"(?P<", "{").replace(
         ">{u})", "}"
     )
-    raise ValueError(
-        f"{_describe(value)} is not a Calendly {label} URI (expected {example})."
+    raise InvalidArgument(
+        f"{_describe(value)} is not a Calendly {label} URI (expected {example}).", name or kind
     )
 
 
-def validate_uri(value: Any, kind: str, base_url: str | None = None) -> str:
+def validate_uri(
+    value: Any, kind: str, base_url: str | None = None, name: str | None = None
+) -> str:
     """A Calendly resource URI of ``kind`` under ``base_url`` or https://api.calendly.com."""
-    parse_uri(value, kind, base_url)
+    parse_uri(value, kind, base_url, name)
     return str(value)
 
 
@@ -165,16 +196,20 @@ def uuid_or_uri(
 ) -> str:
     """A uuid, or the uuid taken from a full resource URI of ``kind``."""
     if isinstance(value, str) and value.startswith(("http://", "https://")):
-        return uuid_from_uri(value, kind, base_url)
+        return parse_uri(value, kind, base_url, name)["uuid"]
     return validate_uuid(value, name, allow_me=allow_me)
 
 
 def validate_count(value: Any, maximum: int = MAX_COUNT) -> int:
     """A page size between 1 and 100."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"count must be an integer between {MIN_COUNT} and {maximum}.")
+        raise InvalidArgument(
+            f"count must be an integer between {MIN_COUNT} and {maximum}.", "count"
+        )
     if not MIN_COUNT <= value <= maximum:
-        raise ValueError(f"count must be between {MIN_COUNT} and {maximum}, not {value}.")
+        raise InvalidArgument(
+            f"count must be between {MIN_COUNT} and {maximum}, not {value}.", "count"
+        )
     return value
 
 
@@ -183,11 +218,13 @@ def validate_sort(value: Any, endpoint: str) -> str:
     fields = SORT_FIELDS[endpoint]
     allowed = ", ".join(f"{f}:asc|desc" for f in fields)
     if not isinstance(value, str) or not value:
-        raise ValueError(f"sort must be a string such as {allowed}.")
+        raise InvalidArgument(f"sort must be a string such as {allowed}.", "sort")
     for pair in value.split(","):
         field, sep, direction = pair.strip().partition(":")
         if not sep or field not in fields or direction not in SORT_DIRECTIONS:
-            raise ValueError(f"sort {_describe(value)} is not allowed here; use {allowed}.")
+            raise InvalidArgument(
+                f"sort {_describe(value)} is not allowed here; use {allowed}.", "sort"
+            )
     return value
 
 
@@ -195,13 +232,15 @@ def validate_choice(value: Any, allowed: Iterable[str], name: str) -> str:
     """One of ``allowed``."""
     options = tuple(allowed)
     if not isinstance(value, str) or value not in options:
-        raise ValueError(f"{name} must be one of {', '.join(options)}; got {_describe(value)}.")
+        raise InvalidArgument(
+            f"{name} must be one of {', '.join(options)}; got {_describe(value)}.", name
+        )
     return value
 
 
 def validate_bool(value: Any, name: str) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"{name} must be true or false.")
+        raise InvalidArgument(f"{name} must be true or false.", name)
     return value
 
 
@@ -212,16 +251,16 @@ def validate_email(value: Any, name: str = "email") -> str:
         or len(value) > 254
         or not re.fullmatch(r"[^@\s]+@[^@\s]+", value)
     ):
-        raise ValueError(f"{name} {_describe(value)} is not an email address.")
+        raise InvalidArgument(f"{name} {_describe(value)} is not an email address.", name)
     return value
 
 
 def validate_emails(values: Any, name: str = "emails") -> list[str]:
     if isinstance(values, str) or not isinstance(values, Iterable):
-        raise ValueError(f"{name} must be a list of email addresses.")
-    emails = [validate_email(v, name) for v in values]
+        raise InvalidArgument(f"{name} must be a list of email addresses.", name)
+    emails = [validate_email(v, f"{name}[{i}]") for i, v in enumerate(values)]
     if not emails:
-        raise ValueError(f"{name} must not be empty.")
+        raise InvalidArgument(f"{name} must not be empty.", name)
     return emails
 
 
@@ -232,21 +271,27 @@ def validate_url(value: Any, name: str = "url") -> str:
         or not re.fullmatch(r"https?://[^\s/?#]+[^\s]*", value)
         or len(value) > 2048
     ):
-        raise ValueError(f"{name} {_describe(value)} is not an absolute http(s) URL.")
+        raise InvalidArgument(
+            f"{name} {_describe(value)} is not an absolute http(s) URL.", name
+        )
     return value
 
 
 def validate_page_token(value: Any) -> str:
     if not isinstance(value, str) or not value or len(value) > 2048:
-        raise ValueError("page_token must be a non-empty string from a previous page.")
+        raise InvalidArgument(
+            "page_token must be a non-empty string from a previous page.", "page_token"
+        )
     return value
 
 
 def validate_reason(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError("reason must be a string.")
+        raise InvalidArgument("reason must be a string.", "reason")
     if len(value) > MAX_CANCEL_REASON:
-        raise ValueError(f"reason must be at most {MAX_CANCEL_REASON} characters long.")
+        raise InvalidArgument(
+            f"reason must be at most {MAX_CANCEL_REASON} characters long.", "reason"
+        )
     return value
 
 
@@ -318,6 +363,70 @@ def validate_start_time_bounds(min_start_time: Any, max_start_time: Any) -> None
         )
 
 
+def validate_duration(value: Any, name: str = "duration") -> int:
+    """Minutes between 1 and 720 (event types and shares, REFERENCE.md section 7)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidArgument(
+            f"{name} must be an integer number of minutes ({MIN_DURATION}-{MAX_DURATION}).", name
+        )
+    if not MIN_DURATION <= value <= MAX_DURATION:
+        raise InvalidArgument(
+            f"{name} must be between {MIN_DURATION} and {MAX_DURATION} minutes, not {value}.",
+            name,
+        )
+    return value
+
+
+def validate_duration_options(values: Any, name: str = "duration_options") -> list[int]:
+    """At most 4 unique durations, each 1-720 minutes (REFERENCE.md section 7)."""
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        raise InvalidArgument(f"{name} must be a list of durations in minutes.", name)
+    options = [validate_duration(item, f"{name}[{i}]") for i, item in enumerate(values)]
+    if len(set(options)) != len(options):
+        raise InvalidArgument(f"{name} must not repeat a duration.", name)
+    if len(options) > MAX_DURATION_OPTIONS:
+        raise InvalidArgument(
+            f"{name} may hold at most {MAX_DURATION_OPTIONS} durations, not {len(options)}.",
+            name,
+        )
+    return options
+
+
+def validate_text(value: Any, name: str, max_length: int = 10_000) -> str:
+    """A non-empty string of at most ``max_length`` characters (names, titles, markdown)."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidArgument(f"{name} must be a non-empty string.", name)
+    if len(value) > max_length:
+        raise InvalidArgument(f"{name} must be at most {max_length} characters long.", name)
+    return value
+
+
+def validate_object(value: Any, name: str) -> dict[str, Any]:
+    """A JSON object (a ``dict`` with string keys), passed to Calendly as given."""
+    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+        raise InvalidArgument(f"{name} must be an object (a dict with string keys).", name)
+    return value
+
+
+def validate_objects(values: Any, name: str) -> list[dict[str, Any]]:
+    """A list of JSON objects."""
+    if isinstance(values, str | dict) or not isinstance(values, Iterable):
+        raise InvalidArgument(f"{name} must be a list of objects.", name)
+    return [validate_object(item, f"{name}[{i}]") for i, item in enumerate(values)]
+
+
+def validate_strings(values: Any, name: str) -> list[str]:
+    """A non-empty list of non-empty strings (multi-valued query filters)."""
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, Iterable):
+        raise InvalidArgument(f"{name} must be a list of strings.", name)
+    items = [validate_text(item, f"{name}[{i}]", 1000) for i, item in enumerate(values)]
+    if not items:
+        raise InvalidArgument(f"{name} must not be empty.", name)
+    return items
+
+
 def validate_events(events: Any, scope: str | None = None) -> list[str]:
     """Webhook event names, each allowed for ``scope`` when given (REFERENCE.md section 6)."""
     if isinstance(events, str) or not isinstance(events, Iterable):
@@ -376,7 +485,14 @@ __all__ = [
     "EVENT_STATUSES",
     "INVITATION_STATUSES",
     "INVITEE_STATUSES",
+    "MAX_ACTIVITY_LOG_COUNT",
+    "MAX_DURATION",
+    "MAX_DURATION_OPTIONS",
+    "MAX_EVENT_GUESTS",
+    "MEETING_RECAP_STATUSES",
     "MEMBERSHIP_ROLES",
+    "MIN_DURATION",
+    "SHARE_PERIOD_TYPES",
     "SORT_FIELDS",
     "WEBHOOK_EVENTS",
     "WEBHOOK_SCOPES",
@@ -390,13 +506,19 @@ __all__ = [
     "validate_choice",
     "validate_count",
     "validate_datetime",
+    "validate_duration",
+    "validate_duration_options",
     "validate_email",
     "validate_emails",
     "validate_events",
+    "validate_object",
+    "validate_objects",
     "validate_page_token",
     "validate_reason",
     "validate_sort",
     "validate_start_time_bounds",
+    "validate_strings",
+    "validate_text",
     "validate_time_range",
     "validate_url",
     "validate_uuid",

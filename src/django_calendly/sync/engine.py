@@ -19,17 +19,25 @@ calls only and never touch the database. Every call goes through one shared
 ``RateLimitPacer``.
 
 Interruption: after each page the sync state stores the token of the next page (and the
-window it belongs to) in the same transaction as the page's rows. A failed or killed sync
-leaves that token behind and the next run continues from it instead of starting over.
+window it belongs to) in the same transaction as the page's rows, with the position the
+listing reached: the last start time listed and the events listed at it. A failed or
+killed sync leaves that behind and the next run continues from the token.
+
+Expired page tokens: Calendly's tokens do not live forever (``PageTokenExpired``). The
+listing is sorted by ``start_time:asc``, so a refused token (mid-run, or the stored one)
+is replaced by listing again from the position (``client.positions.StartTimePosition``:
+from just before the last start time listed) and skipping the events already listed. A
+second expiry with no progress since the last restart stops the sync with ``SyncError``
+rather than looping.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -37,7 +45,9 @@ from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from ..client.errors import APIError, BadRequest, CalendlyError, NotFound
+from ..client.errors import APIError, BadRequest, CalendlyError, NotFound, PageTokenExpired
+from ..client.pagination import Page
+from ..client.positions import StartTimePosition
 from ..conf import calendly_settings
 from ..models import EventType, Invitee, ScheduledEvent, SyncState
 from ..services import mirror
@@ -82,6 +92,7 @@ class SyncStats:
     rate_limited: int = 0
     elapsed: float = 0.0
     resumed: bool = False
+    page_token_restarts: int = 0  # listings started again after an expired page token
     dry_run: bool = False
     window_start: str = ""
     window_end: str = ""
@@ -114,6 +125,28 @@ class SyncOptions:
     concurrency: int = 4
 
 
+def _stored_position(position: StartTimePosition, since: datetime | None) -> dict[str, Any]:
+    """What the sync state keeps of the listing's position (``counts``), for the next run."""
+    data = position.to_dict()
+    if not data:
+        return {}
+    stored = {POSITION_START: data["start_time"], POSITION_URIS: data["uris"]}
+    if since is not None:
+        stored[POSITION_SINCE] = since.isoformat()
+    return stored
+
+
+def _position_from(counts: Mapping[str, Any]) -> StartTimePosition:
+    return StartTimePosition.from_dict(
+        {"start_time": counts.get(POSITION_START), "uris": counts.get(POSITION_URIS)}
+    )
+
+
+POSITION_START = "resume_start_time"
+POSITION_URIS = "resume_seen"
+POSITION_SINCE = "resume_listing_since"
+
+
 @dataclass
 class _PendingPage:
     events: list[dict[str, Any]]  # the events of the page whose invitees are being fetched
@@ -122,6 +155,8 @@ class _PendingPage:
     # Taken just before the page's invitee calls were queued: a no-show row written at or
     # after it may be newer than the fetched invitees (see ``_keep_webhook_no_shows``).
     fetch_started: datetime
+    # The listing's position once this page was listed (stored with the page).
+    position: dict[str, Any] = field(default_factory=dict)
 
 
 def default_window(now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -171,6 +206,14 @@ class SyncEngine:
         )
         self.pacer.on_wait = self._waited
         self._state: SyncState | None = None
+        self._position = StartTimePosition()
+        self._stored_position: dict[str, Any] = {}
+        # The listing's min_start_time: the window's start until a restart moves it. A
+        # page token belongs to the query it came from, so every page of one listing is
+        # asked for with the same one (and it is stored with the token).
+        self._since: datetime | None = None
+        self._previous_counts: dict[str, Any] = {}
+        self._last_restart: tuple[datetime | None, int] | None = None
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -211,6 +254,8 @@ class SyncEngine:
                     f"A sync of {opts.scope} {opts.scope_uri} is already running "
                     f"(started {state.last_started_at:%Y-%m-%d %H:%M:%S} UTC)."
                 )
+            # Where the stored resume token points (the counts are rewritten just below).
+            self._previous_counts = state.counts if isinstance(state.counts, dict) else {}
             if opts.dry_run:
                 return state
             state.status = SyncState.Status.RUNNING
@@ -220,13 +265,18 @@ class SyncEngine:
             state.save()
         return state
 
-    def _save_progress(self, next_token: str | None) -> None:
+    def _save_progress(self, next_token: str | None, position: dict[str, Any]) -> None:
         state = self._state
         if state is None or self.options.dry_run:
             return
         self._count_calls()
+        self._stored_position = position if next_token else {}
         state.resume_token = next_token or ""
-        state.counts = {**self.stats.as_dict(), "heartbeat_at": timezone.now().isoformat()}
+        state.counts = {
+            **self.stats.as_dict(),
+            **self._stored_position,
+            "heartbeat_at": timezone.now().isoformat(),
+        }
         state.save(update_fields=["resume_token", "counts"])
 
     def _finish(self, status: str, error: str = "") -> None:
@@ -240,6 +290,8 @@ class SyncEngine:
         state.counts = self.stats.as_dict()
         if status == SyncState.Status.SUCCEEDED:
             state.resume_token = ""
+        elif state.resume_token:
+            state.counts.update(self._stored_position)  # where the resume token points
         state.save()
 
     # -- run ------------------------------------------------------------------------------
@@ -267,6 +319,10 @@ class SyncEngine:
             # Continue the interrupted listing, over the window its page token belongs to.
             start, end, resume_token = state.window_start, state.window_end, state.resume_token
             self.stats.resumed = True
+            previous = self._previous_counts
+            self._position = _position_from(previous)
+            self._since = mirror.parse_time(previous.get(POSITION_SINCE))
+            self._stored_position = _stored_position(self._position, self._since)
         self.stats.window_start = start.isoformat()
         self.stats.window_end = end.isoformat()
         if not opts.dry_run:
@@ -324,7 +380,7 @@ class SyncEngine:
 
     # -- scheduled events and invitees ----------------------------------------------------
 
-    def _list_events(self, start: datetime, end: datetime, token: str | None) -> Any:
+    def _list_events(self, start: datetime, end: datetime, token: str | None) -> Page:
         return self.pacer.call(
             self.client.scheduled_events.list,
             **self._scope_params(),
@@ -366,15 +422,15 @@ class SyncEngine:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="calendly-sync") as pool:
             pending: _PendingPage | None = None
             try:
-                page = self._list_events(start, end, token)
+                page = self._list_page(start, end, token)
             except (BadRequest, NotFound) as exc:
-                if token is None:
+                if token is None or isinstance(exc, PageTokenExpired):
                     raise
-                # The stored page token is no longer accepted: list the window again (the
-                # pages already done cost one list call each and no invitee call).
-                logger.warning("resume token refused (%s); listing the window again", exc)
-                self.stats.resumed = False
-                page = self._list_events(start, end, None)
+                # Any other refusal of the stored token is taken the same way: list again
+                # from the stored position (or, without one, the whole window; the pages
+                # already done cost one list call each and no invitee call).
+                logger.warning("resume token refused (%s); listing again", exc.status)
+                page = self._take(self._restart(start, end))
             try:
                 for _ in range(MAX_PAGES):
                     next_token = page.next_page_token
@@ -386,8 +442,11 @@ class SyncEngine:
                     fetch_started = timezone.now()  # before any of the page's invitee calls
                     if not opts.dry_run:
                         futures = [pool.submit(self._fetch_invitees, e["uri"]) for e in changed]
-                    current = _PendingPage(changed, futures, next_token, fetch_started)
-                    next_page = self._list_events(start, end, next_token) if next_token else None
+                    current = _PendingPage(
+                        changed, futures, next_token, fetch_started,
+                        _stored_position(self._position, self._since),
+                    )
+                    next_page = self._list_page(start, end, next_token) if next_token else None
                     if pending is not None:
                         self._complete(pending)
                     pending = current
@@ -400,6 +459,44 @@ class SyncEngine:
                 # Let running invitee calls end; do not start the queued ones.
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
+
+    def _list_page(self, start: datetime, end: datetime, token: str | None) -> Page:
+        """The next page of the listing, without the events already listed, and the
+        position moved past it; an expired token starts the listing again (``_restart``)."""
+        try:
+            page = self._list_events(self._since or start, end, token)
+        except PageTokenExpired:
+            if token is None:
+                raise
+            page = self._restart(start, end)
+        return self._take(page)
+
+    def _take(self, page: Page) -> Page:
+        position = self._position
+        fresh = [item for item in page.items if not position.seen(item)]
+        for item in fresh:
+            position.advance(item)
+        return page if len(fresh) == len(page.items) else replace(page, items=fresh)
+
+    def _restart(self, start: datetime, end: datetime) -> Page:
+        """List again from the position (the window's start when there is none)."""
+        position = self._position
+        marker = position.marker
+        if marker == self._last_restart:
+            raise SyncError(
+                "Calendly's page tokens expired twice without any progress in between; "
+                "stopping instead of listing the same events again."
+            )
+        self._last_restart = marker
+        self.stats.page_token_restarts += 1
+        since = start
+        restart_at = mirror.parse_time(position.restart_from())
+        if restart_at is not None and restart_at > start:
+            since = restart_at
+        self._since = since
+        logger.warning("page token no longer accepted; listing again from %s", since)
+        self.stats.resumed = self.stats.resumed and position.start_time is not None
+        return self._list_events(since, end, None)
 
     def _complete(self, pending: _PendingPage) -> None:
         """Wait for a page's invitees, then write it (or, dry run, just report)."""
@@ -433,7 +530,7 @@ class SyncEngine:
             self.stats.invitees_written += mirror.upsert_invitees(invitees)
             _keep_webhook_no_shows(invitees, since=page.fetch_started)
             self.stats.pages_written += 1
-            self._save_progress(page.next_token)
+            self._save_progress(page.next_token, page.position)
 
 
 def _keep_webhook_no_shows(invitees: list[dict[str, Any]], since: datetime) -> None:
