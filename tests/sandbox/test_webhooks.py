@@ -123,8 +123,13 @@ def test_reschedule_and_no_show_deliveries(
     assert got[1]["payload"]["rescheduled"] is True
     assert got[1]["payload"]["new_invitee"] == new["uri"]
     assert got[2]["payload"]["old_invitee"] == old["uri"]
-    assert got[3]["payload"] == no_show
-    assert got[4]["payload"]["uri"] == no_show["uri"]
+    # Calendly sends the invitee (with its no_show object, null once deleted), not the
+    # no-show resource
+    assert got[3]["payload"]["uri"] == new["uri"]
+    assert got[3]["payload"]["no_show"] == {"uri": no_show["uri"],
+                                            "created_at": no_show["created_at"]}
+    assert got[3]["payload"]["scheduled_event"]["uri"] == new["event"]
+    assert got[4]["payload"]["uri"] == new["uri"] and got[4]["payload"]["no_show"] is None
 
 
 def test_user_scope_only_gets_its_users_events(

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from .api import mark_no_show, unmark_no_show
 from .clock import Clock, iso, parse_param_time
 from .delivery import Deliverer, Delivery, prepare
 from .oauth import OAuthServer
+from .routes.no_shows import mark_no_show, no_show_event, unmark_no_show
 from .server import SandboxHTTPServer, rate_limit_headers
 from .state import PLANS, Json, Store, TokenInfo
 
@@ -405,8 +405,7 @@ class Sandbox:
         with store.lock:
             invitee = self._by_uri(store.invitees, invitee_uri)
             no_show = mark_no_show(store, invitee)
-            host = store.event_host(store.events[invitee["event"].rsplit("/", 1)[1]])
-            outbox = [("invitee_no_show.created", dict(no_show), host)]
+            outbox = no_show_event(store, "invitee_no_show.created", no_show)
             result = copy.deepcopy(no_show)
         self._emit(outbox)
         return result
@@ -416,10 +415,7 @@ class Sandbox:
         with store.lock:
             self._by_uri(store.no_shows, no_show_uri)
             no_show = unmark_no_show(store, no_show_uri.rsplit("/", 1)[1])
-            invitee = store.invitees.get(no_show["invitee"].rsplit("/", 1)[1])
-            host = (store.event_host(store.events[invitee["event"].rsplit("/", 1)[1]])
-                    if invitee else None)
-            outbox = [("invitee_no_show.deleted", dict(no_show), host)]
+            outbox = no_show_event(store, "invitee_no_show.deleted", no_show)
         self._emit(outbox)
 
     def update_event_type(self, uri: str, **fields: Any) -> Json:

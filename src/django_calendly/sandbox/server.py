@@ -206,7 +206,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
                 call.outbox.clear()
             deliveries = sb._prepare_outbox(call.outbox)
         sb.deliverer.send(deliveries)
-        self.respond(status, out, rl_headers)
+        self.respond(status, out, {**rl_headers, **call.headers})
 
     def authenticate(self) -> tuple[str | None, str | None]:
         header = self.headers.get("Authorization") or ""
