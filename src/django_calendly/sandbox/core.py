@@ -504,6 +504,86 @@ class Sandbox:
             return {"token": token, "user": user}
         raise KeyError(f"unknown control endpoint: POST /_sandbox/{name}")
 
+    # -- what only a person does in Calendly (families beyond scheduling) ------------------
+
+    def submit_routing_form(
+        self, form_uri: str | None = None, answers: dict[str, str] | None = None,
+        submitter: str | None = None,
+    ) -> Json:
+        """Someone fills in a routing form; delivers ``routing_form_submission.created``
+        (organization subscriptions only). ``answers`` maps question names to answers;
+        unanswered questions get the first choice (or an example email)."""
+        from .resources import add_submission
+
+        store = self.store
+        with store.lock:
+            form = (self._by_uri(store.routing_forms, form_uri) if form_uri
+                    else next(f for f in store.routing_forms.values()
+                              if f["status"] == "published"))
+            given = dict(answers or {})
+            unknown = set(given) - {q["name"] for q in form["questions"]}
+            if unknown:
+                raise ValueError(f"no such question(s): {', '.join(sorted(unknown))}")
+            for q in form["questions"]:
+                given.setdefault(q["name"], (q["answer_choices"] or ["someone@example.com"])[0])
+            submission = add_submission(store, form, given, submitter)
+            outbox = [("routing_form_submission.created", copy.deepcopy(submission), None)]
+            result = copy.deepcopy(submission)
+        self._emit(outbox)
+        return result
+
+    def make_recap(self, event_uri: str, status: str = "available") -> Json:
+        """Notetaker finishes a recap of a meeting; delivers ``meeting_recap.created`` to
+        the host's user subscriptions."""
+        from .resources import add_recap, recap_payload
+
+        if status not in ("available", "processing", "unavailable"):
+            raise ValueError("status must be available, processing or unavailable")
+        store = self.store
+        with store.lock:
+            event = self._by_uri(store.events, event_uri)
+            recap = add_recap(store, event, status)
+            outbox = [("meeting_recap.created",
+                       recap_payload(store, recap, "meeting_recap.created"), recap["owner"])]
+            result = copy.deepcopy(recap)
+        self._emit(outbox)
+        return result
+
+    def delete_event_type(self, uri: str) -> Json:
+        """The host deletes an event type in Calendly (the API cannot); it disappears from
+        the API and ``event_type.deleted`` is delivered with ``deleted_at`` set."""
+        store = self.store
+        with store.lock:
+            event_type = self._by_uri(store.event_types, uri)
+            del store.event_types[uri.rsplit("/", 1)[1]]
+            store.event_type_rules.pop(uri.rsplit("/", 1)[1], None)
+            now = store.now()
+            event_type.update(deleted_at=now, updated_at=now, active=False)
+            outbox = [("event_type.deleted", copy.deepcopy(event_type),
+                       event_type["profile"]["owner"])]
+            result = copy.deepcopy(event_type)
+        self._emit(outbox)
+        return result
+
+    def add_contact(self, owner_uri: str | None = None, **fields: Any) -> Json:
+        """A contact is added in Calendly's UI (name, emails, ...); delivers
+        ``contact.created``."""
+        from .resources import add_contact, contact_payload
+
+        if not fields.get("name") or not fields.get("emails"):
+            raise ValueError("name and emails are required")
+        store = self.store
+        with store.lock:
+            owner = owner_uri or store.owner_uri
+            if store.role_of(owner) is None:
+                raise ValueError("the owner is not in the organization")
+            contact = add_contact(store, owner, fields)
+            outbox = [("contact.created", contact_payload(store, contact), owner)]
+            result = copy.deepcopy(contact)
+        self._emit(outbox)
+        return result
+
+
 
 class _Fields(dict[str, Any]):
     """A control request's JSON body: a missing field is a 400, not a 404."""
