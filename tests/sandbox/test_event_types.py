@@ -4,6 +4,7 @@ duration options), availability rules, hosts, one-off meetings, event_type.* del
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 
@@ -93,7 +94,7 @@ def test_availability_rules_drive_available_times(sb: Sandbox, api: httpx.Client
     assert schedule["availability_setting"] == "host"
     assert schedule["availability_rule"]["timezone"] == "Europe/Paris"
     tomorrow = (datetime.now(UTC) + timedelta(days=2)).date()
-    rules = [{"type": "wday", "wday": d, "intervals": []} for d in (
+    rules: list[dict[str, Any]] = [{"type": "wday", "wday": d, "intervals": []} for d in (
         "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")]
     rules.append({"type": "date", "date": tomorrow.isoformat(),
                   "intervals": [{"from": "10:00", "to": "11:00"}]})
@@ -124,7 +125,7 @@ def test_memberships_and_one_off(sb: Sandbox, api: httpx.Client) -> None:
     hosts = api.get("/event_type_memberships", params={"event_type": et["uri"]}).json()
     assert [m["member"]["uri"] for m in hosts["collection"]] == [et["profile"]["owner"]]
     today = datetime.now(UTC).date()
-    body = {"name": "Coffee", "host": sb.user_uri, "duration": 45,
+    body: dict[str, Any] = {"name": "Coffee", "host": sb.user_uri, "duration": 45,
             "co_hosts": [sb.store.admin_uri], "timezone": "Europe/Paris",
             "date_setting": {"type": "date_range", "start_date": today.isoformat(),
                              "end_date": (today + timedelta(days=3)).isoformat()},
@@ -138,10 +139,12 @@ def test_memberships_and_one_off(sb: Sandbox, api: httpx.Client) -> None:
     assert one_off["uri"] not in [e["uri"] for e in listed["collection"]]
     hosts = api.get("/event_type_memberships", params={"event_type": one_off["uri"]}).json()
     assert len(hosts["collection"]) == 2
-    for change, parameter in [({"name": None}, "name"), ({"duration": 0}, "duration"),
+    changes: list[tuple[dict[str, Any], str]] = [
+                              ({"name": None}, "name"), ({"duration": 0}, "duration"),
                               ({"date_setting": None}, "date_setting"),
                               ({"date_setting": {"type": "date_range", "start_date": "x"}},
                                "date_setting"),
-                              ({"timezone": "Mars"}, "timezone"), ({"host": None}, "host")]:
+                              ({"timezone": "Mars"}, "timezone"), ({"host": None}, "host")]
+    for change, parameter in changes:
         bad = api.post("/one_off_event_types", json={**body, **change})
         assert bad.status_code == 400 and bad.json()["details"][0]["parameter"] == parameter

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from django_calendly.sandbox import Sandbox
@@ -9,7 +11,7 @@ from django_calendly.sandbox import Sandbox
 
 def test_scheduling_link(sb: Sandbox, api: httpx.Client) -> None:
     et = next(iter(sb.store.event_types.values()))
-    body = {"max_event_count": 1, "owner": et["uri"], "owner_type": "EventType"}
+    body: dict[str, Any] = {"max_event_count": 1, "owner": et["uri"], "owner_type": "EventType"}
     made = api.post("/scheduling_links", json=body)
     assert made.status_code == 201
     link = made.json()["resource"]
@@ -17,10 +19,11 @@ def test_scheduling_link(sb: Sandbox, api: httpx.Client) -> None:
     assert link["booking_url"].startswith(sb.url + "/d/")
     second = api.post("/scheduling_links", json=body).json()["resource"]
     assert second["booking_url"] != link["booking_url"]  # single-use: a new one each time
-    for change, parameter in [({"max_event_count": 2}, "max_event_count"),
+    changes: list[tuple[dict[str, Any], str]] = [({"max_event_count": 2}, "max_event_count"),
                               ({"max_event_count": None}, "max_event_count"),
                               ({"owner_type": "User"}, "owner_type"),
-                              ({"owner": "https://x/event_types/1"}, "owner")]:
+                              ({"owner": "https://x/event_types/1"}, "owner")]
+    for change, parameter in changes:
         bad = api.post("/scheduling_links", json={**body, **change})
         assert bad.status_code == 400 and bad.json()["details"][0]["parameter"] == parameter
     missing = {**body, "owner": et["uri"].rsplit("/", 1)[0] + "/nope"}

@@ -161,3 +161,40 @@ def test_event_type_updated_and_sample(sb: Sandbox, api: httpx.Client, receiver:
         "event": "invitee.created", "organization": sb.organization_uri,
         "scope": "organization"}).json()
     assert sample["event"] == "invitee.created" and "scheduled_event" in sample["payload"]
+
+
+def test_sample_webhook_data_for_every_event(sb: Sandbox, api: httpx.Client) -> None:
+    from django_calendly.client.operations import (
+        WEBHOOK_EVENT_SCOPES,
+        WEBHOOK_EVENT_SUBSCRIPTION_SCOPES,
+    )
+
+    for event in WEBHOOK_EVENT_SCOPES:
+        scope = WEBHOOK_EVENT_SUBSCRIPTION_SCOPES[event][0]
+        params = {"event": event, "organization": sb.organization_uri, "scope": scope}
+        if scope == "user":
+            params["user"] = sb.user_uri
+        body = api.get("/sample_webhook_data", params=params).json()
+        assert body["event"] == event and body["created_by"] == sb.user_uri
+        payload = body["payload"]
+        assert payload, event
+        if event.startswith(("invitee.", "invitee_no_show.")):
+            assert payload["scheduled_event"]["uri"] == payload["event"]
+        if event == "invitee_no_show.created":
+            assert set(payload["no_show"]) == {"uri", "created_at"}
+        if event == "invitee_no_show.deleted":
+            assert payload["no_show"] is None
+        if event.startswith("event_type."):
+            assert payload["uri"].startswith(sb.url + "/event_types/")
+        if event.startswith("contact."):
+            assert set(payload) == {"user_uuid", "contact"}
+        if event == "meeting_recap.created":
+            assert {"created_at", "event", "recap"} <= set(payload)
+        if event.endswith(".deleted") and event.startswith(("contact.", "meeting_recap.")):
+            assert payload["recap" if "recap" in payload else "contact"]["deleted_at"]
+        if event == "routing_form_submission.created":
+            assert payload["routing_form"].startswith(sb.url + "/routing_forms/")
+    wrong = api.get("/sample_webhook_data", params={
+        "event": "meeting_recap.created", "organization": sb.organization_uri,
+        "scope": "organization"})
+    assert wrong.status_code == 400 and wrong.json()["details"][0]["parameter"] == "scope"

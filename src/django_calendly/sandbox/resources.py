@@ -40,13 +40,13 @@ def seed_resources(store: Store, user_uris: list[str], when: str) -> None:
         for user in sorted(members):
             add_group_relationship(store, group_uri, user,
                                    "admin" if admins.get(group_uri) == user else "member", when)
-    for name, members in (("Account Executives", [owner, member]), ("Onboarding", [admin])):
+    for name, team_users in (("Account Executives", [owner, member]), ("Onboarding", [admin])):
         team = new_id(store)
         store.teams[team] = {
             "uri": store.uri("teams", team), "name": name,
             "organization": store.organization_uri, "created_at": when, "updated_at": when,
         }
-        store.team_members[store.uri("teams", team)] = set(members)
+        store.team_members[store.uri("teams", team)] = set(team_users)
     for user in user_uris:
         host = store.users[user.rsplit("/", 1)[1]]
         store.locations[user] = [
