@@ -97,3 +97,15 @@ def test_invitee_data_has_no_100_address_cap(sb: Sandbox, api: httpx.Client) -> 
     emails = [f"user{i}@example.com" for i in range(150)]
     assert api.post("/data_compliance/deletion/invitees",
                     json={"emails": emails}).status_code == 202
+
+
+def test_writes_are_logged(sb: Sandbox, api: httpx.Client) -> None:
+    made = api.post("/event_types", json={"owner": sb.user_uri, "name": "Logged"}).json()
+    org = sb.organization_uri.rsplit("/", 1)[1]
+    api.post(f"/organizations/{org}/invitations", json={"email": "logged@example.com"})
+    entries = api.get("/activity_log_entries", params={
+        "organization": sb.organization_uri, "action": "Create,Invite", "count": 100,
+        "min_occurred_at": made["resource"]["created_at"]}).json()["collection"]
+    assert [e["fully_qualified_name"] for e in entries] == ["User.Invite", "EventType.Create"]
+    assert entries[1]["details"]["event_type"] == made["resource"]["uri"]
+    assert entries[0]["actor"]["uri"] == sb.user_uri

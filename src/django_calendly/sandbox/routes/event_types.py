@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import invalid, not_found, permission_denied
-from ..resources import default_rule
+from ..resources import add_activity, default_rule
 from ..state import WDAYS, Json, Store
 from .common import (
     Call,
@@ -149,6 +149,8 @@ def create_event_type(call: Call) -> Result:
     apply_fields(event_type, {k: v for k, v in fields.items() if k not in ("name", "duration")})
     et_uuid = uuid_from_path(event_type["uri"])
     store.event_type_rules[et_uuid] = default_rule(store, owner)
+    add_activity(store, call.user, "EventType", "Create",
+                 {"event_type": event_type["uri"], "name": event_type["name"]})
     call.emit("event_type.created", copy.deepcopy(event_type), owner)
     return 201, {"resource": event_type}
 
@@ -190,6 +192,8 @@ def update_event_type(call: Call) -> Result:
     if "name" in fields:
         event_type["slug"] = unique_slug(call.store, event_type)
     event_type["updated_at"] = call.store.now()
+    add_activity(call.store, call.user, "EventType", "Update",
+                 {"event_type": event_type["uri"], "changed": sorted(fields)})
     call.emit("event_type.updated", copy.deepcopy(event_type), event_type["profile"]["owner"])
     return 200, {"resource": event_type}
 

@@ -7,6 +7,7 @@ from ..errors import (
     invalid,
     not_found,
 )
+from ..resources import add_activity
 from .common import (
     Call,
     Handler,
@@ -60,7 +61,9 @@ def create_invitation(call: Call) -> Result:
         for i in store.invitations.values()
     ):
         raise ApiError(400, "Already Invited", f"{email} has already been invited")
-    return 201, {"resource": store.add_invitation(email)}
+    invitation = store.add_invitation(email)
+    add_activity(store, call.user, "User", "Invite", {"invitation": invitation["uri"]})
+    return 201, {"resource": invitation}
 
 
 def get_invitation(call: Call) -> Result:
