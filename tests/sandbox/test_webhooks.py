@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import httpx
+import pytest
 
 from django_calendly.client.signatures import SIGNATURE_HEADER, verify
 from django_calendly.sandbox import Sandbox
@@ -163,7 +164,10 @@ def test_event_type_updated_and_sample(sb: Sandbox, api: httpx.Client, receiver:
     assert sample["event"] == "invitee.created" and "scheduled_event" in sample["payload"]
 
 
-def test_sample_webhook_data_for_every_event(sb: Sandbox, api: httpx.Client) -> None:
+@pytest.mark.parametrize("seed_events", [60, 0])
+def test_sample_webhook_data_for_every_event(calendly_sandbox_factory, seed_events: int) -> None:
+    sb = calendly_sandbox_factory(token="t", seed_events=seed_events)
+    api = httpx.Client(base_url=sb.url, headers={"Authorization": "Bearer t"}, timeout=5)
     from django_calendly.client.operations import (
         WEBHOOK_EVENT_SCOPES,
         WEBHOOK_EVENT_SUBSCRIPTION_SCOPES,
@@ -198,3 +202,5 @@ def test_sample_webhook_data_for_every_event(sb: Sandbox, api: httpx.Client) -> 
         "event": "meeting_recap.created", "organization": sb.organization_uri,
         "scope": "organization"})
     assert wrong.status_code == 400 and wrong.json()["details"][0]["parameter"] == "scope"
+    assert len(sb.store.events) == seed_events  # the throwaway sample event is gone
+    api.close()

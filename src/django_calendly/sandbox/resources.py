@@ -202,15 +202,16 @@ def contact_deleted_payload(contact: Json, deleted_at: str) -> Json:
 
 
 def seed_recaps(store: Store) -> None:
-    """Recaps for the owner's and Mia's past active events (at most four)."""
+    """Recaps of past active events: up to three of the owner's (the last one still
+    processing) and one of Mia's."""
     now = store.now()
-    made = 0
+    quota = {store.owner_uri: 3, store.member_uri: 1}
     for event in sorted(store.events.values(), key=lambda e: e["start_time"]):
-        if made >= 4:
-            break
-        if event["status"] == "active" and event["end_time"] < now:
-            add_recap(store, event, "available" if made < 3 else "processing")
-            made += 1
+        host = store.event_host(event)
+        if quota.get(host, 0) > 0 and event["status"] == "active" and event["end_time"] < now:
+            quota[host] -= 1
+            last_of_owner = host == store.owner_uri and quota[host] == 0
+            add_recap(store, event, "processing" if last_of_owner else "available")
 
 
 def add_recap(store: Store, event: Json, status: str = "available") -> Json:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from ..errors import (
@@ -14,6 +15,7 @@ from ..errors import (
     permission_denied,
 )
 from ..resources import (
+    add_recap,
     contact_deleted_payload,
     contact_payload,
     recap_deleted_payload,
@@ -132,17 +134,35 @@ def delete_webhook(call: Call) -> Result:
 
 
 def sample_payload(store: Store, event: str) -> Json:
-    """A realistic payload for ``event``, built from the seed the way a live delivery is."""
+    """A realistic payload for ``event``, built from the seed the way a live delivery is.
+
+    With nothing to show (a sandbox seeded without events), a throwaway event is booked,
+    rendered and erased again, so the sample still has every field."""
+    if (event.startswith(("invitee.", "invitee_no_show.")) and not store.invitees) or (
+        event.startswith("meeting_recap.") and not store.recaps
+    ):
+        event_type = next(iter(store.event_types.values()))
+        begins = store.clock.now().replace(microsecond=0) - timedelta(days=1)
+        scratch, _ = store.create_event(event_type, begins, email="sample@example.com",
+                                        name="Sample Invitee")
+        if event.startswith("meeting_recap."):
+            add_recap(store, scratch)
+        try:
+            return copy.deepcopy(render_sample(store, event))
+        finally:
+            store.delete_event(scratch["uri"].rsplit("/", 1)[1])
+    return render_sample(store, event)
+
+
+def render_sample(store: Store, event: str) -> Json:
     now = store.now()
-    invitee = next(iter(store.invitees.values()))
-    if event.startswith("invitee."):
-        return store.invitee_payload(invitee)
-    if event.startswith("invitee_no_show."):
+    if event.startswith(("invitee.", "invitee_no_show.")):
+        invitee = next(iter(store.invitees.values()))
         payload = store.invitee_payload(invitee)
-        if event.endswith(".created"):
+        if event == "invitee_no_show.created":
             payload["no_show"] = {"uri": store.uri("invitee_no_shows", "SAMPLE"),
                                   "created_at": now}
-        else:
+        elif event == "invitee_no_show.deleted":
             payload["no_show"] = None
         return payload
     if event.startswith("event_type."):
