@@ -81,7 +81,7 @@ def test_server_error_after_retries(sandbox):
     sandbox.configure(error_rate=1.0)
     with client_for(sandbox, max_retries=2) as client, pytest.raises(errors.ServerError):
         client.users.me()
-    assert sandbox.stats()["requests"]["GET /users/{uuid}"] == 3
+    assert sandbox.stats()["requests"]["GET /users/me"] == 3
 
 
 def test_invalid_response_after_retries(sandbox):
@@ -95,7 +95,7 @@ def test_transport_error_after_retries(sandbox):
     sandbox.configure(drop_rate=1.0)
     with client_for(sandbox, max_retries=2) as client, pytest.raises(errors.TransportError):
         client.users.me()
-    assert sandbox.stats()["requests"]["GET /users/{uuid}"] == 3
+    assert sandbox.stats()["requests"]["GET /users/me"] == 3
 
 
 def test_connection_refused_is_a_transport_error():

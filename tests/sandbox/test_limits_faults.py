@@ -105,7 +105,7 @@ def test_keep_alive_and_counters(web: httpx.Client, sb: Sandbox, api: httpx.Clie
     api.get("/nope")
     stats = sb.stats()
     assert stats["connections"] == 1
-    assert stats["requests"]["GET /users/{uuid}"] == 5
+    assert stats["requests"]["GET /users/me"] == 5
     assert stats["requests"]["GET /scheduled_events/{uuid}"] == 1
     http_stats = web.get(f"{sb.url}/_sandbox/stats").json()
     assert http_stats["requests"] == stats["requests"]

@@ -12,5 +12,5 @@ def test_sandbox_in_its_own_process_serves_and_stops():
             assert me.status_code == 200
             assert me.json()["resource"]["uri"] == info["user"]
             assert http.get("/users/me").status_code == 401
-        assert sb.stats()["requests"]["GET /users/{uuid}"] == 2
+        assert sb.stats()["requests"]["GET /users/me"] == 2
     assert sb.process.poll() is not None

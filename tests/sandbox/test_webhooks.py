@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import httpx
+import pytest
 
 from django_calendly.client.signatures import SIGNATURE_HEADER, verify
 from django_calendly.sandbox import Sandbox
@@ -123,8 +124,13 @@ def test_reschedule_and_no_show_deliveries(
     assert got[1]["payload"]["rescheduled"] is True
     assert got[1]["payload"]["new_invitee"] == new["uri"]
     assert got[2]["payload"]["old_invitee"] == old["uri"]
-    assert got[3]["payload"] == no_show
-    assert got[4]["payload"]["uri"] == no_show["uri"]
+    # Calendly sends the invitee (with its no_show object, null once deleted), not the
+    # no-show resource
+    assert got[3]["payload"]["uri"] == new["uri"]
+    assert got[3]["payload"]["no_show"] == {"uri": no_show["uri"],
+                                            "created_at": no_show["created_at"]}
+    assert got[3]["payload"]["scheduled_event"]["uri"] == new["event"]
+    assert got[4]["payload"]["uri"] == new["uri"] and got[4]["payload"]["no_show"] is None
 
 
 def test_user_scope_only_gets_its_users_events(
@@ -156,3 +162,45 @@ def test_event_type_updated_and_sample(sb: Sandbox, api: httpx.Client, receiver:
         "event": "invitee.created", "organization": sb.organization_uri,
         "scope": "organization"}).json()
     assert sample["event"] == "invitee.created" and "scheduled_event" in sample["payload"]
+
+
+@pytest.mark.parametrize("seed_events", [60, 0])
+def test_sample_webhook_data_for_every_event(calendly_sandbox_factory, seed_events: int) -> None:
+    sb = calendly_sandbox_factory(token="t", seed_events=seed_events)
+    api = httpx.Client(base_url=sb.url, headers={"Authorization": "Bearer t"}, timeout=5)
+    from django_calendly.client.operations import (
+        WEBHOOK_EVENT_SCOPES,
+        WEBHOOK_EVENT_SUBSCRIPTION_SCOPES,
+    )
+
+    for event in WEBHOOK_EVENT_SCOPES:
+        scope = WEBHOOK_EVENT_SUBSCRIPTION_SCOPES[event][0]
+        params = {"event": event, "organization": sb.organization_uri, "scope": scope}
+        if scope == "user":
+            params["user"] = sb.user_uri
+        body = api.get("/sample_webhook_data", params=params).json()
+        assert body["event"] == event and body["created_by"] == sb.user_uri
+        payload = body["payload"]
+        assert payload, event
+        if event.startswith(("invitee.", "invitee_no_show.")):
+            assert payload["scheduled_event"]["uri"] == payload["event"]
+        if event == "invitee_no_show.created":
+            assert set(payload["no_show"]) == {"uri", "created_at"}
+        if event == "invitee_no_show.deleted":
+            assert payload["no_show"] is None
+        if event.startswith("event_type."):
+            assert payload["uri"].startswith(sb.url + "/event_types/")
+        if event.startswith("contact."):
+            assert set(payload) == {"user_uuid", "contact"}
+        if event == "meeting_recap.created":
+            assert {"created_at", "event", "recap"} <= set(payload)
+        if event.endswith(".deleted") and event.startswith(("contact.", "meeting_recap.")):
+            assert payload["recap" if "recap" in payload else "contact"]["deleted_at"]
+        if event == "routing_form_submission.created":
+            assert payload["routing_form"].startswith(sb.url + "/routing_forms/")
+    wrong = api.get("/sample_webhook_data", params={
+        "event": "meeting_recap.created", "organization": sb.organization_uri,
+        "scope": "organization"})
+    assert wrong.status_code == 400 and wrong.json()["details"][0]["parameter"] == "scope"
+    assert len(sb.store.events) == seed_events  # the throwaway sample event is gone
+    api.close()

@@ -70,7 +70,13 @@ def test_invitations(sb: Sandbox, api: httpx.Client) -> None:
     invitation = created.json()["resource"]
     assert invitation["status"] == "pending" and invitation["email"] == "new@example.com"
     dup = api.post(f"/organizations/{org}/invitations", json={"email": "NEW@example.com"})
-    assert dup.status_code == 400 and dup.json()["details"][0]["parameter"] == "email"
+    assert dup.status_code == 400
+    assert dup.json() == {"title": "Already Invited",
+                          "message": "NEW@example.com has already been invited"}
+    member = api.post(f"/organizations/{org}/invitations", json={"email": "admin@sandbox.example"})
+    assert member.status_code == 400 and member.json()["title"] == "Already Organization Member"
+    bad = api.post(f"/organizations/{org}/invitations", json={"email": "nope"})
+    assert bad.status_code == 400 and bad.json()["title"] == "Invalid Email"
     assert api.post(f"/organizations/{org}/invitations", json={}).status_code == 400
     path = f"/organizations/{org}/invitations/{uuid(invitation['uri'])}"
     assert api.get(path).json()["resource"] == invitation

@@ -114,7 +114,7 @@ def test_ensure_reads_the_token_user_once(calendly_sandbox: Any) -> None:
 
     calendly_sandbox.reset_stats()
     ensure_subscription("https://example.com/modules/calendly/webhook/")
-    assert calendly_sandbox.stats()["requests"]["GET /users/{uuid}"] == 1
+    assert calendly_sandbox.stats()["requests"]["GET /users/me"] == 1
 
 
 def test_ensure_says_when_the_plan_forbids_webhooks(

@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..client.operations import ALL_SCOPES
-from .api import mark_no_show, unmark_no_show
 from .clock import Clock, iso, parse_param_time
 from .delivery import Deliverer, Delivery, Retries, prepare
 from .errors import OAuthProblem
 from .oauth import OAuthServer, check_scopes
 from .paging import DEFAULT_TTL, TokenContext
+from .routes.no_shows import mark_no_show, no_show_event, unmark_no_show
 from .server import SandboxHTTPServer, check_routes, rate_limit_headers
 from .state import PLANS, Json, Store, TokenInfo
 
@@ -477,8 +477,7 @@ class Sandbox:
         with store.lock:
             invitee = self._by_uri(store.invitees, invitee_uri)
             no_show = mark_no_show(store, invitee)
-            host = store.event_host(store.events[invitee["event"].rsplit("/", 1)[1]])
-            outbox = [("invitee_no_show.created", dict(no_show), host)]
+            outbox = no_show_event(store, "invitee_no_show.created", no_show)
             result = copy.deepcopy(no_show)
         self._emit(outbox)
         return result
@@ -488,10 +487,7 @@ class Sandbox:
         with store.lock:
             self._by_uri(store.no_shows, no_show_uri)
             no_show = unmark_no_show(store, no_show_uri.rsplit("/", 1)[1])
-            invitee = store.invitees.get(no_show["invitee"].rsplit("/", 1)[1])
-            host = (store.event_host(store.events[invitee["event"].rsplit("/", 1)[1]])
-                    if invitee else None)
-            outbox = [("invitee_no_show.deleted", dict(no_show), host)]
+            outbox = no_show_event(store, "invitee_no_show.deleted", no_show)
         self._emit(outbox)
 
     def update_event_type(self, uri: str, **fields: Any) -> Json:
@@ -582,6 +578,86 @@ class Sandbox:
         if name == "run_deliveries":
             return {"attempts": self.run_due_deliveries()}
         raise KeyError(f"unknown control endpoint: POST /_sandbox/{name}")
+
+    # -- what only a person does in Calendly (families beyond scheduling) ------------------
+
+    def submit_routing_form(
+        self, form_uri: str | None = None, answers: dict[str, str] | None = None,
+        submitter: str | None = None,
+    ) -> Json:
+        """Someone fills in a routing form; delivers ``routing_form_submission.created``
+        (organization subscriptions only). ``answers`` maps question names to answers;
+        unanswered questions get the first choice (or an example email)."""
+        from .resources import add_submission
+
+        store = self.store
+        with store.lock:
+            form = (self._by_uri(store.routing_forms, form_uri) if form_uri
+                    else next(f for f in store.routing_forms.values()
+                              if f["status"] == "published"))
+            given = dict(answers or {})
+            unknown = set(given) - {q["name"] for q in form["questions"]}
+            if unknown:
+                raise ValueError(f"no such question(s): {', '.join(sorted(unknown))}")
+            for q in form["questions"]:
+                given.setdefault(q["name"], (q["answer_choices"] or ["someone@example.com"])[0])
+            submission = add_submission(store, form, given, submitter)
+            outbox = [("routing_form_submission.created", copy.deepcopy(submission), None)]
+            result = copy.deepcopy(submission)
+        self._emit(outbox)
+        return result
+
+    def make_recap(self, event_uri: str, status: str = "available") -> Json:
+        """Notetaker finishes a recap of a meeting; delivers ``meeting_recap.created`` to
+        the host's user subscriptions."""
+        from .resources import add_recap, recap_payload
+
+        if status not in ("available", "processing", "unavailable"):
+            raise ValueError("status must be available, processing or unavailable")
+        store = self.store
+        with store.lock:
+            event = self._by_uri(store.events, event_uri)
+            recap = add_recap(store, event, status)
+            outbox = [("meeting_recap.created",
+                       recap_payload(store, recap, "meeting_recap.created"), recap["owner"])]
+            result = copy.deepcopy(recap)
+        self._emit(outbox)
+        return result
+
+    def delete_event_type(self, uri: str) -> Json:
+        """The host deletes an event type in Calendly (the API cannot); it disappears from
+        the API and ``event_type.deleted`` is delivered with ``deleted_at`` set."""
+        store = self.store
+        with store.lock:
+            event_type = self._by_uri(store.event_types, uri)
+            del store.event_types[uri.rsplit("/", 1)[1]]
+            store.event_type_rules.pop(uri.rsplit("/", 1)[1], None)
+            now = store.now()
+            event_type.update(deleted_at=now, updated_at=now, active=False)
+            outbox = [("event_type.deleted", copy.deepcopy(event_type),
+                       event_type["profile"]["owner"])]
+            result = copy.deepcopy(event_type)
+        self._emit(outbox)
+        return result
+
+    def add_contact(self, owner_uri: str | None = None, **fields: Any) -> Json:
+        """A contact is added in Calendly's UI (name, emails, ...); delivers
+        ``contact.created``."""
+        from .resources import add_contact, contact_payload
+
+        if not fields.get("name") or not fields.get("emails"):
+            raise ValueError("name and emails are required")
+        store = self.store
+        with store.lock:
+            owner = owner_uri or store.owner_uri
+            if store.role_of(owner) is None:
+                raise ValueError("the owner is not in the organization")
+            contact = add_contact(store, owner, fields)
+            outbox = [("contact.created", contact_payload(store, contact), owner)]
+            result = copy.deepcopy(contact)
+        self._emit(outbox)
+        return result
+
 
 
 def _scopes(value: str | Sequence[str]) -> frozenset[str]:

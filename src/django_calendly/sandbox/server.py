@@ -30,7 +30,6 @@ from urllib.parse import parse_qsl, urlsplit
 
 from ..client.operations import BY_ROUTE, WEBHOOK_EVENT_SCOPES, Operation, missing_scopes
 from . import paging
-from .api import ROUTER, Call
 from .errors import (
     UPGRADE_ENTERPRISE,
     UPGRADE_STANDARD,
@@ -39,6 +38,8 @@ from .errors import (
     OAuthProblem,
     permission_denied,
 )
+from .routes import ROUTER
+from .routes.common import Call
 from .state import TokenInfo
 
 if TYPE_CHECKING:
@@ -217,7 +218,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
                 call.outbox.clear()
             deliveries = sb._prepare_outbox(call.outbox)
         sb.deliverer.send(deliveries)
-        self.respond(status, out, rl_headers)
+        self.respond(status, out, {**rl_headers, **call.headers})
 
     def fault(self, fault: str | None, headers: dict[str, str]) -> bool:
         """Answer with an injected fault, if one was drawn; whether it was."""
@@ -345,7 +346,9 @@ def operation_of(route: str) -> Operation:
 
 def router_routes() -> list[str]:
     """Every ``"METHOD /pattern"`` the router serves."""
-    return [f"{entry[0]} {entry[2]}" for bucket in ROUTER.table.values() for entry in bucket]
+    return [
+        f"{entry[2].method} {entry[2].path}" for bucket in ROUTER.table.values() for entry in bucket
+    ]
 
 
 def check_routes() -> None:

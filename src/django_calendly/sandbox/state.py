@@ -37,6 +37,7 @@ PLANS = {
     "teams": ("teams", "paid"),
     "standard": ("professional", "paid"),
     "free": ("basic", "free"),
+    "trial": ("teams", "trial"),  # a paid plan on trial: POST /invitees 5 a day
 }
 
 
@@ -87,6 +88,25 @@ class Store:
     webhooks: dict[str, Json] = field(default_factory=dict)
     webhook_keys: dict[str, str | None] = field(default_factory=dict)
     tokens: dict[str, TokenInfo] = field(default_factory=dict)
+    # families beyond scheduling (seeded by resources.seed_resources)
+    group_relationships: dict[str, Json] = field(default_factory=dict)
+    teams: dict[str, Json] = field(default_factory=dict)
+    team_members: dict[str, set[str]] = field(default_factory=dict)
+    event_type_rules: dict[str, Json] = field(default_factory=dict)
+    one_off_event_types: dict[str, Json] = field(default_factory=dict)
+    scheduling_links: dict[str, Json] = field(default_factory=dict)
+    shares: dict[str, Json] = field(default_factory=dict)
+    locations: dict[str, list[Json]] = field(default_factory=dict)
+    routing_forms: dict[str, Json] = field(default_factory=dict)
+    routing_submissions: dict[str, Json] = field(default_factory=dict)
+    contacts: dict[str, Json] = field(default_factory=dict)
+    custom_fields: dict[str, Json] = field(default_factory=dict)
+    recaps: dict[str, Json] = field(default_factory=dict)
+    transcripts: dict[str, Json] = field(default_factory=dict)
+    activity_log: dict[str, Json] = field(default_factory=dict)
+    communications: dict[str, Json] = field(default_factory=dict)
+    #: POST /invitees calls per user, as sandbox-clock times (Scheduling API limits)
+    scheduling_api_calls: dict[str, list[float]] = field(default_factory=dict)
     event_index: list[tuple[str, str]] = field(default_factory=list)
     event_index_by_user: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     owner_uri: str = ""
@@ -168,6 +188,9 @@ class Store:
         for user_uri in user_uris:
             self.add_schedule(user_uri)
         self.seed_events(seed_events, now)
+        from .resources import seed_resources  # the newer families, in their own module
+
+        seed_resources(self, user_uris, long_ago)
 
     def add_user(self, name: str, email: str, role: str, timezone: str, when: str) -> str:
         user_uuid = self.new_uuid()
@@ -484,6 +507,24 @@ class Store:
         for ns_uuid, no_show in list(self.no_shows.items()):
             if no_show["invitee"] == invitee["uri"]:
                 del self.no_shows[ns_uuid]
+
+    def delete_event(self, event_uuid: str) -> None:
+        """Erase a scheduled event with its invitees, no-shows and recaps (data compliance)."""
+        from bisect import bisect_left
+
+        for inv_uuid in list(self.invitees_by_event.get(event_uuid, [])):
+            self.delete_invitee(inv_uuid)
+        event = self.events.pop(event_uuid)
+        self.invitees_by_event.pop(event_uuid, None)
+        key = (event["start_time"], event_uuid)
+        for index in (self.event_index, self.event_index_by_user.get(self.event_host(event), [])):
+            pos = bisect_left(index, key)
+            if pos < len(index) and index[pos] == key:
+                del index[pos]
+        for recap_uuid, recap in list(self.recaps.items()):
+            if recap["event"] == event["uri"]:
+                del self.recaps[recap_uuid]
+                self.transcripts.pop(recap_uuid, None)
 
     def event_host(self, event: Json) -> str:
         return str(event["event_memberships"][0]["user"])

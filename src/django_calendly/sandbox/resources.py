@@ -1,0 +1,345 @@
+"""Seed data and builders for the families beyond scheduling: groups and teams, locations,
+routing forms, contacts, meeting recaps, the activity log and outgoing communications.
+
+Kept apart from :mod:`.state` (which holds the scheduling core) so each family's shape is
+written once, here, and both the seed and the handlers build resources the same way.
+All functions expect the store lock to be held.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import timedelta
+from typing import Any
+
+from .clock import iso, parse_iso
+from .state import Json, Store
+
+CUSTOM_FIELDS = [("Lead source", "text"), ("Deal size", "number"), ("Newsletter", "boolean")]
+ROUTING_QUESTIONS = [
+    ("What is your industry?", "select", ["IT & Software", "Financial Services", "Retail"]),
+    ("Company size", "select", ["1-10", "11-100", "100+"]),
+    ("Email", "email", None),
+]
+
+
+def seed_resources(store: Store, user_uris: list[str], when: str) -> None:
+    """The newer families' seed, deterministic for the store's random seed."""
+    owner, admin, member, uma = user_uris
+    sales_uri = next(iter(store.group_members))
+    support = new_id(store)
+    store.groups[support] = {
+        "uri": store.uri("groups", support), "name": "Support",
+        "organization": store.organization_uri, "created_at": when, "updated_at": when,
+    }
+    store.group_members[store.uri("groups", support)] = {admin, uma}
+    admins = {sales_uri: owner, store.uri("groups", support): admin}
+    for group_uri, members in store.group_members.items():
+        group = store.groups[group_uri.rsplit("/", 1)[1]]
+        group["member_count"] = len(members)
+        for user in sorted(members):
+            add_group_relationship(store, group_uri, user,
+                                   "admin" if admins.get(group_uri) == user else "member", when)
+    for name, team_users in (("Account Executives", [owner, member]), ("Onboarding", [admin])):
+        team = new_id(store)
+        store.teams[team] = {
+            "uri": store.uri("teams", team), "name": name,
+            "organization": store.organization_uri, "created_at": when, "updated_at": when,
+        }
+        store.team_members[store.uri("teams", team)] = set(team_users)
+    for user in user_uris:
+        host = store.users[user.rsplit("/", 1)[1]]
+        store.locations[user] = [
+            {"kind": "google_conference", "position": 0, "location": None,
+             "additional_info": None},
+            {"kind": "zoom_conference", "position": 1, "location": None,
+             "additional_info": None},
+            {"kind": "physical", "position": 2, "location": f"{host['name']}'s office",
+             "additional_info": "Ring at the front desk"},
+        ]
+    for et_uuid, event_type in store.event_types.items():
+        store.event_type_rules[et_uuid] = default_rule(store, event_type["profile"]["owner"])
+    for name, kind in CUSTOM_FIELDS:
+        cf = new_id(store)
+        store.custom_fields[cf] = {
+            "uri": store.uri("contacts", "custom_field_definitions", cf), "name": name,
+            "type": kind, "organization": store.organization_uri,
+            "created_at": when, "updated_at": when,
+        }
+    seed_routing(store, when)
+    seed_contacts(store, owner, member)
+    seed_recaps(store)
+    seed_activity(store, user_uris)
+    seed_communications(store)
+
+
+def new_id(store: Store) -> str:
+    return store.new_uuid()
+
+
+def default_rule(store: Store, user_uri: str) -> Json:
+    """An event type's availability: a copy of its host's default schedule."""
+    schedule = next(
+        s for s in store.schedules.values() if s["user"] == user_uri and s["default"]
+    )
+    return {"timezone": schedule["timezone"], "rules": copy.deepcopy(schedule["rules"]),
+            "user": user_uri}
+
+
+def add_group_relationship(store: Store, group_uri: str, user: str, role: str,
+                           when: str) -> Json:
+    rel = new_id(store)
+    relationship = {
+        "uri": store.uri("group_relationships", rel), "role": role,
+        "owner": user, "organization": store.organization_uri, "group": group_uri,
+        "created_at": when, "updated_at": when,
+    }
+    store.group_relationships[rel] = relationship
+    return relationship
+
+
+# -- routing forms ----------------------------------------------------------------------
+
+
+def seed_routing(store: Store, when: str) -> None:
+    for name, status in (("Sales inquiry", "published"), ("Partner program", "draft")):
+        form = new_id(store)
+        questions = [
+            {"uuid": new_id(store), "name": q, "type": kind, "required": True,
+             "answer_choices": choices}
+            for q, kind, choices in ROUTING_QUESTIONS
+        ]
+        store.routing_forms[form] = {
+            "uri": store.uri("routing_forms", form), "organization": store.organization_uri,
+            "name": name, "status": status, "questions": questions,
+            "created_at": when, "updated_at": when,
+        }
+    published = next(iter(store.routing_forms.values()))
+    now = store.clock.now()
+    for i in range(3):
+        answers = {q["name"]: (q["answer_choices"] or [f"lead{i}@example.com"])[i % 3 if
+                   q["answer_choices"] else 0] for q in published["questions"]}
+        add_submission(store, published, answers, None, iso(now - timedelta(days=5 - i)))
+
+
+def add_submission(store: Store, form: Json, answers: dict[str, str],
+                   submitter: str | None, when: str | None = None) -> Json:
+    """A routing form submission routed to the form owner's first active event type."""
+    when = when or store.now()
+    sub = new_id(store)
+    target = next(et for et in store.event_types.values() if et["active"])
+    submission = {
+        "uri": store.uri("routing_form_submissions", sub),
+        "routing_form": form["uri"],
+        "questions_and_answers": [
+            {"question_uuid": q["uuid"], "question": q["name"], "answer": answers[q["name"]]}
+            for q in form["questions"] if q["name"] in answers
+        ],
+        "tracking": {k: None for k in ("utm_campaign", "utm_source", "utm_medium",
+                                        "utm_content", "utm_term", "salesforce_uuid")},
+        "result": {"type": "event_type", "value": target["uri"]},
+        "submitter": submitter,
+        "submitter_type": "Invitee" if submitter else None,
+        "created_at": when,
+        "updated_at": when,
+    }
+    store.routing_submissions[sub] = submission
+    return submission
+
+
+# -- contacts ---------------------------------------------------------------------------
+
+
+def seed_contacts(store: Store, owner: str, member: str) -> None:
+    people = [
+        (owner, "Nora Quist", ["nora@acme.example"], ["+14155550101"], "Acme", "CTO"),
+        (owner, "Omar Reyes", ["omar@globex.example", "o.reyes@mail.example"], [],
+         "Globex", "Buyer"),
+        (owner, "Pia Lund", ["pia@initech.example"], ["+4520000000"], "Initech", None),
+        (member, "Raj Sen", ["raj@umbrella.example"], [], "Umbrella", "Engineer"),
+    ]
+    now = store.clock.now()
+    for i, (user, name, emails, phones, company, title) in enumerate(people):
+        when = iso(now - timedelta(days=20 - i))
+        add_contact(store, user, {"name": name, "emails": emails, "phones": phones,
+                                  "company": company, "job_title": title}, when)
+
+
+def add_contact(store: Store, owner: str, fields: dict[str, Any], when: str | None = None) -> Json:
+    when = when or store.now()
+    cid = new_id(store)
+    first, _, last = str(fields["name"]).partition(" ")
+    contact = {
+        "uri": store.uri("contacts", cid),
+        "owner": owner,
+        "name": fields["name"],
+        "first_name": fields.get("first_name") or first,
+        "last_name": fields.get("last_name") or (last or None),
+        "emails": list(fields["emails"]),
+        "phones": list(fields.get("phones") or []),
+        "company": fields.get("company"),
+        "job_title": fields.get("job_title"),
+        "timezone": fields.get("timezone"),
+        "custom_fields": list(fields.get("custom_fields") or []),
+        "created_at": when,
+        "updated_at": when,
+    }
+    store.contacts[cid] = contact
+    return contact
+
+
+def contact_payload(store: Store, contact: Json) -> Json:
+    """``contact.created`` / ``contact.updated``: ``{user_uuid, contact}``."""
+    return {"user_uuid": contact["owner"].rsplit("/", 1)[1], "contact": copy.deepcopy(contact)}
+
+
+def contact_deleted_payload(contact: Json, deleted_at: str) -> Json:
+    return {"user_uuid": contact["owner"].rsplit("/", 1)[1],
+            "contact": {"uri": contact["uri"], "deleted_at": deleted_at}}
+
+
+# -- meeting recaps ---------------------------------------------------------------------
+
+
+def seed_recaps(store: Store) -> None:
+    """Recaps of past active events: up to three of the owner's (the last one still
+    processing) and one of Mia's."""
+    now = store.now()
+    quota = {store.owner_uri: 3, store.member_uri: 1}
+    for event in sorted(store.events.values(), key=lambda e: e["start_time"]):
+        host = store.event_host(event)
+        if quota.get(host, 0) > 0 and event["status"] == "active" and event["end_time"] < now:
+            quota[host] -= 1
+            last_of_owner = host == store.owner_uri and quota[host] == 0
+            add_recap(store, event, "processing" if last_of_owner else "available")
+
+
+def add_recap(store: Store, event: Json, status: str = "available") -> Json:
+    rid = new_id(store)
+    event_uuid = event["uri"].rsplit("/", 1)[1]
+    attendees = [
+        {"name": store.invitees[i]["name"], "email": store.invitees[i]["email"]}
+        for i in store.invitees_by_event[event_uuid]
+    ]
+    ready = status == "available"
+    # a recap appears a few minutes after the meeting ends (never in the future)
+    when = min(iso(parse_iso(event["end_time"]) + timedelta(minutes=5)), store.now())
+    recap = {
+        "uri": store.uri("meeting_recaps", rid),
+        "owner": store.event_host(event),
+        "event": event["uri"],
+        "event_name": event["name"],
+        "start_time": event["start_time"],
+        "end_time": event["end_time"],
+        "status": status,
+        "attendees": attendees,
+        "summary_md": f"## Summary\n{event['name']} covered pricing and next steps."
+        if ready else None,
+        "action_items_md": "- Send the proposal\n- Book a follow-up" if ready else None,
+        "discussion_md": "### Discussion\nBudget, timeline, integrations." if ready else None,
+        "share_link": f"https://calendly.com/recaps/{rid}" if ready else None,
+        "created_at": when,
+        "updated_at": when,
+    }
+    store.recaps[rid] = recap
+    store.transcripts[rid] = {
+        "meeting_recap": recap["uri"],
+        "language": "en",
+        "segments": [
+            {"speaker": event["event_memberships"][0]["user_name"], "start_offset": 0.0,
+             "end_offset": 6.5, "text": "Thanks for joining, shall we start with pricing?"},
+            *({"speaker": a["name"], "start_offset": 7.0, "end_offset": 12.0,
+               "text": "Yes, and the integration timeline."} for a in attendees[:1]),
+        ],
+    }
+    return recap
+
+
+def recap_event(store: Store, recap: Json) -> Json:
+    event = store.events.get(recap["event"].rsplit("/", 1)[1])
+    return {
+        "uri": recap["event"],
+        "name": recap["event_name"],
+        "start_time": recap["start_time"],
+        "end_time": recap["end_time"],
+        "location": copy.deepcopy(event["location"]) if event else None,
+        "attendees": copy.deepcopy(recap["attendees"]),
+    }
+
+
+def recap_payload(store: Store, recap: Json, event_name: str) -> Json:
+    """``meeting_recap.created`` (with ``created_at``) and ``.updated`` (without)."""
+    recap_part = {k: copy.deepcopy(v) for k, v in recap.items()
+                  if k not in ("owner", "event", "event_name", "start_time", "end_time",
+                               "attendees")}
+    transcript = store.transcripts.get(recap["uri"].rsplit("/", 1)[1])
+    recap_part["transcript"] = copy.deepcopy(transcript)
+    payload: Json = {"event": recap_event(store, recap), "recap": recap_part}
+    if event_name == "meeting_recap.created":
+        payload = {"created_at": recap["created_at"], **payload}
+    return payload
+
+
+def recap_deleted_payload(recap: Json, deleted_at: str) -> Json:
+    return {"event": {"uri": recap["event"]},
+            "recap": {"uri": recap["uri"], "deleted_at": deleted_at}}
+
+
+# -- activity log and outgoing communications -----------------------------------------------
+
+
+def seed_activity(store: Store, user_uris: list[str]) -> None:
+    now = store.clock.now()
+    actions = [("User", "Add"), ("User", "Update"), ("EventType", "Create"),
+               ("EventType", "Update"), ("Organization", "Update"), ("Login", "Success")]
+    for i in range(36):
+        namespace, action = actions[i % len(actions)]
+        actor = user_uris[i % 2]
+        add_activity(store, actor, namespace, action, {"index": i},
+                     iso(now - timedelta(hours=6 * (36 - i))))
+
+
+def add_activity(store: Store, actor: str, namespace: str, action: str,
+                 details: Json, when: str | None = None) -> Json:
+    eid = new_id(store)
+    user = store.users[actor.rsplit("/", 1)[1]]
+    entry = {
+        "uri": store.uri("activity_log_entries", eid),
+        "occurred_at": when or store.now(),
+        "actor": {
+            "uri": actor, "type": "User", "display_name": user["name"],
+            "alternative_identifier": user["email"],
+            "organization": {"uri": store.organization_uri,
+                             "role": store.role_of(actor) or "user"},
+        },
+        "details": details,
+        "fully_qualified_name": f"{namespace}.{action}",
+        "namespace": namespace,
+        "action": action,
+        "organization": store.organization_uri,
+    }
+    store.activity_log[eid] = entry
+    return entry
+
+
+def seed_communications(store: Store) -> None:
+    for invitee in list(store.invitees.values())[:12]:
+        add_communication(store, invitee, "email", "confirmation", invitee["created_at"])
+
+
+def add_communication(store: Store, invitee: Json, channel: str, purpose: str,
+                      when: str | None = None) -> Json:
+    cid = new_id(store)
+    communication = {
+        "uri": store.uri("outgoing_communications", cid),
+        "organization": store.organization_uri,
+        "type": channel,
+        "purpose": purpose,
+        "status": "delivered",
+        "recipient": invitee["email"] if channel == "email" else invitee["text_reminder_number"],
+        "scheduled_event": invitee["event"],
+        "invitee": invitee["uri"],
+        "created_at": when or store.now(),
+    }
+    store.communications[cid] = communication
+    return communication
