@@ -45,11 +45,14 @@ def _common(data: Json) -> dict[str, Any]:
     }
 
 
-def event_type_fields(data: Json) -> dict[str, Any]:
+def event_type_fields(data: Json, organization: str = "") -> dict[str, Any]:
+    """``organization`` is the one the caller read the event type for: Calendly's event type
+    resource names no organization (only ``profile.owner``), so without it the row could
+    never be found by organization."""
     profile = data.get("profile") or {}
     return {
         **_common(data),
-        "organization": data.get("organization") or "",
+        "organization": organization or data.get("organization") or "",
         "owner": profile.get("owner") or "",
         "name": data.get("name") or "",
         "slug": data.get("slug") or "",
@@ -359,9 +362,11 @@ SCHEDULED_EVENT_FILL = ("organization",)
 INVITEE_FILL = ("scheduled_event_id", "old_invitee", "new_invitee", "rescheduled")
 
 
-def upsert_event_types(items: Iterable[Json]) -> int:
+def upsert_event_types(items: Iterable[Json], organization: str = "") -> int:
     return bulk_upsert(
-        EventType, [event_type_fields(i) for i in items], fill_fields=EVENT_TYPE_FILL
+        EventType,
+        [event_type_fields(i, organization) for i in items],
+        fill_fields=EVENT_TYPE_FILL,
     )
 
 
