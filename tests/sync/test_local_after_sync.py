@@ -6,8 +6,8 @@ import io
 from contextlib import contextmanager
 
 import pytest
-from django.db.models.signals import post_save
 from django.core.management import call_command
+from django.db.models.signals import post_save
 from rest_framework.test import APIClient
 
 from django_calendly.models import EventType, SyncState, WebhookSubscription
