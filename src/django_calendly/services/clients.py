@@ -1,9 +1,15 @@
-"""Which Calendly client serves a request.
+"""Which Calendly client serves a request, and so what its user may see.
 
-A user who connected their own Calendly account (OAuth) acts with it; anyone else acts with
-the configured personal access token. Clients are cached per token in each process, so every
-request of a worker reuses the same pooled connections instead of opening new ones. This is
-the one place that decides which credentials a call uses.
+The rule (docs/rest-api.md, "Who sees what"): a user who connected their own Calendly
+account (OAuth) acts with it, so Calendly decides what they see. A user without a
+connection acts with the app's token (``CALENDLY_ACCESS_TOKEN``, which sees the whole
+organization) only as ``CALENDLY_APP_TOKEN_FALLBACK`` allows: staff (the default),
+everyone, or never; anyone else gets ``NoCalendlyAccess``. ``user=None`` is the app itself
+(the sync, commands, tasks) and always uses the app's token.
+
+Clients are cached per token in each process, so every request of a worker reuses the same
+pooled connections instead of opening new ones. This is the one place that decides which
+credentials a call uses.
 """
 
 from __future__ import annotations
@@ -14,9 +20,16 @@ from typing import Any
 
 from ..client import CalendlyClient
 from ..conf import calendly_settings
-from .errors import NotConfigured
+from .errors import NoCalendlyAccess, NotConfigured
 
-__all__ = ["NotConfigured", "close_clients", "get_client"]
+__all__ = [
+    "NoCalendlyAccess",
+    "NotConfigured",
+    "close_clients",
+    "connection_of",
+    "get_client",
+    "may_use_app_token",
+]
 
 MAX_CACHED_CLIENTS = 256
 
@@ -24,25 +37,52 @@ _lock = threading.Lock()
 _clients: OrderedDict[tuple[Any, ...], CalendlyClient] = OrderedDict()
 
 
-def _user_token(user: Any) -> str | None:
+def connection_of(user: Any) -> Any:
+    """The user's ``CalendlyConnection``, or None (anonymous users have none)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    if not calendly_settings.CLIENT_ID:
-        # OAuth is not set up, so nobody can have connected: spare the query.
-        return None
     from ..models import CalendlyConnection
-    from .connections import fresh_access_token
 
-    connection = CalendlyConnection.objects.filter(user=user).first()
-    if connection is None:
-        return None
-    return fresh_access_token(connection)
+    return CalendlyConnection.objects.filter(user=user).first()
+
+
+def may_use_app_token(user: Any) -> bool:
+    """May ``user`` (without a connection) act with the app's token, i.e. see the
+    organization? ``CALENDLY_APP_TOKEN_FALLBACK`` decides."""
+    fallback = calendly_settings.APP_TOKEN_FALLBACK
+    if fallback == "everyone":
+        return True
+    if fallback == "staff":
+        return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_staff", False))
+    return False
+
+
+def _token_for(user: Any) -> str:
+    if user is None:  # the app itself
+        return str(calendly_settings.ACCESS_TOKEN)
+    connection = connection_of(user)
+    if connection is not None:
+        from .connections import fresh_access_token
+
+        return fresh_access_token(connection)
+    if not may_use_app_token(user):
+        who = {"staff": "only staff", "never": "nobody"}.get(
+            calendly_settings.APP_TOKEN_FALLBACK, "nobody"
+        )
+        raise NoCalendlyAccess(
+            "Connect your Calendly account to use Calendly here: without a connection of "
+            f"your own, {who} may act with the app's Calendly token."
+        )
+    return str(calendly_settings.ACCESS_TOKEN)
 
 
 def get_client(
     user: Any = None, *, background: bool = False, retry_rate_limited: bool = True
 ) -> CalendlyClient:
-    """The client to call Calendly with on behalf of ``user``.
+    """The client to call Calendly with on behalf of ``user`` (None: the app itself).
+
+    Raises ``NoCalendlyAccess`` when ``user`` may not act with the app's token and has no
+    connection of their own, and ``NotConfigured`` when there are no credentials at all.
 
     By default the client fits a web request: few retries and a short total wait
     (``CALENDLY_REQUEST_MAX_RETRIES``, ``CALENDLY_REQUEST_MAX_RETRY_WAIT``), so a 429 whose
@@ -52,7 +92,7 @@ def get_client(
     ``retry_rate_limited=False`` gets a client that raises ``RateLimited`` at once on a 429
     instead of waiting inside the call, for a caller that paces itself (the sync).
     """
-    token = _user_token(user) or calendly_settings.ACCESS_TOKEN
+    token = _token_for(user)
     if not token:
         raise NotConfigured(
             "No Calendly credentials: set CALENDLY_ACCESS_TOKEN, or connect a Calendly "

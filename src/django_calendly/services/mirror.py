@@ -64,6 +64,14 @@ def event_type_fields(data: Json, organization: str = "") -> dict[str, Any]:
     }
 
 
+def hosts_column(memberships: Iterable[Any]) -> str:
+    """``ScheduledEvent.hosts``: ' uri1 uri2 ' (a space at each end), '' without hosts."""
+    uris = [
+        str(m.get("user")) for m in memberships if isinstance(m, Mapping) and m.get("user")
+    ]
+    return f" {' '.join(uris)} " if uris else ""
+
+
 def scheduled_event_fields(data: Json, organization: str = "") -> dict[str, Any]:
     memberships = data.get("event_memberships") or []
     counter = data.get("invitees_counter") or {}
@@ -71,6 +79,7 @@ def scheduled_event_fields(data: Json, organization: str = "") -> dict[str, Any]
         **_common(data),
         "organization": organization or data.get("organization") or "",
         "owner": (memberships[0].get("user") if memberships else "") or "",
+        "hosts": hosts_column(memberships),
         "event_type": data.get("event_type") or "",
         "name": data.get("name") or "",
         "status": data.get("status") or ScheduledEvent.STATUS_ACTIVE,
@@ -357,7 +366,7 @@ def bulk_upsert(
 #: Columns of an event type that an empty value never erases.
 EVENT_TYPE_FILL = ("organization",)
 #: Columns of a scheduled event that an empty value never erases.
-SCHEDULED_EVENT_FILL = ("organization",)
+SCHEDULED_EVENT_FILL = ("organization", "hosts")
 #: An invitee's links: its event row, and both halves of a reschedule.
 INVITEE_FILL = ("scheduled_event_id", "old_invitee", "new_invitee", "rescheduled")
 
