@@ -57,3 +57,11 @@ def test_bad_oauth_redirect_uri_is_an_error(settings):
     settings.CALENDLY_ACCESS_TOKEN = "tok"
     settings.CALENDLY_OAUTH_REDIRECT_URI = "example.com/callback"
     assert "calendly.E001" in ids()
+
+
+def test_unknown_app_token_fallback_is_an_error(settings):
+    settings.CALENDLY_ACCESS_TOKEN = "tok"
+    settings.CALENDLY_APP_TOKEN_FALLBACK = "all"
+    assert "calendly.E010" in ids()
+    settings.CALENDLY_APP_TOKEN_FALLBACK = "Everyone"  # case and blanks do not matter
+    assert ids() == set()
