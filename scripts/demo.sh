@@ -11,9 +11,18 @@ SANDBOX_PORT="${SANDBOX_PORT:-8001}"
 mkdir -p .demo
 export DEMO_SQLITE_PATH="${DEMO_SQLITE_PATH:-$ROOT/.demo/db.sqlite3}"
 
-sandbox_pid=""
-cleanup() { [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
+# Ctrl-C and SIGTERM stop the sandbox and the server at once: both run in the background
+# and this script waits for them (bash runs a trap only between commands, so a foreground
+# runserver would hold SIGTERM until it exits on its own).
+sandbox_pid="" server_pid=""
+cleanup() {
+  trap - EXIT INT TERM
+  for pid in $server_pid $sandbox_pid; do kill "$pid" 2>/dev/null || true; done
+  for pid in $server_pid $sandbox_pid; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
 
 if [ -z "${CALENDLY_ACCESS_TOKEN:-}" ]; then
   export CALENDLY_ACCESS_TOKEN="demo-sandbox-token"
@@ -31,6 +40,17 @@ urllib.request.urlopen(sys.argv[1] + "/_sandbox/stats", timeout=1)
 PY
   done
   echo "Sandbox (fake Calendly) on $CALENDLY_BASE_URL, log in .demo/sandbox.log"
+  # The same environment for `python example/manage.py ...` in another shell (manage.py
+  # reads it for the variables that shell does not set). Sandbox values only: a real
+  # token is never written to disk.
+  ( umask 077
+    printf '%s\n' "# written by scripts/demo.sh; read by example/manage.py" \
+      "DEMO_SQLITE_PATH=$DEMO_SQLITE_PATH" "CALENDLY_ACCESS_TOKEN=$CALENDLY_ACCESS_TOKEN" \
+      "CALENDLY_BASE_URL=$CALENDLY_BASE_URL" "CALENDLY_AUTH_BASE_URL=$CALENDLY_AUTH_BASE_URL" \
+      "CALENDLY_CLIENT_ID=$CALENDLY_CLIENT_ID" "CALENDLY_CLIENT_SECRET=$CALENDLY_CLIENT_SECRET" \
+      > .demo/env )
+else
+  rm -f .demo/env
 fi
 
 $MANAGE migrate --verbosity 0
@@ -41,7 +61,13 @@ User = get_user_model()
 u, _ = User.objects.get_or_create(username='admin', defaults={'is_staff': True, 'is_superuser': True})
 u.is_staff = u.is_superuser = True
 u.set_password('$password'); u.save()
+from rest_framework.authtoken.models import Token
+Token.objects.filter(user=u).delete()
+from pathlib import Path
+Path('.demo/admin-token').write_text(Token.objects.create(user=u).key)
 "
+api_token="$(cat .demo/admin-token)"; rm -f .demo/admin-token
+AUTH="Authorization: Token $api_token"
 if [ -n "$sandbox_pid" ]; then
   $MANAGE calendly_webhooks ensure --url "http://127.0.0.1:$DEMO_PORT/modules/calendly/webhook/" \
     || echo "(webhook subscription not created; see the message above)"
@@ -57,14 +83,19 @@ with CalendlyClient(token=os.environ["CALENDLY_ACCESS_TOKEN"],
 cat <<TXT
 
 Admin login:   admin / $password   (http://127.0.0.1:$DEMO_PORT/admin/)
-API docs:      $B/docs/   (log in at /admin/ first)
+API token:     $api_token   (DRF token authentication: fast; -u admin:PASSWORD works too
+               but hashes the password on every request, ~0.3 s)
+API docs:      $B/docs/   (redirects to the login page first)
 
 Try:
-  curl -u admin:$password $B/user/details/me/
-  curl -u admin:$password "$B/scheduled/events/list/?organization=$org&count=5"
-  curl -u admin:$password "$B/local/scheduled-events/?status=active"     # the local mirror, no upstream call
-  curl -X POST ${CALENDLY_BASE_URL}/_sandbox/book -H 'Content-Type: application/json' -d '{}'
+  curl -H '$AUTH' $B/user/details/me/
+  curl -H '$AUTH' "$B/scheduled/events/list/?organization=$org&count=5"
+  curl -H '$AUTH' "$B/local/scheduled-events/?status=active"     # the local mirror, no upstream call
+  curl -X POST ${CALENDLY_BASE_URL:-https://api.calendly.com}/_sandbox/book -H 'Content-Type: application/json' -d '{}'
       # a booking in the (sandbox) Calendly -> signed webhook -> mirror; see /admin/calendly/
   Connect your own Calendly account: log in at /admin/, then open $B/oauth/connect/
+  From another shell: .venv/bin/python example/manage.py calendly_sync   (same database and sandbox)
 TXT
-$MANAGE runserver "127.0.0.1:$DEMO_PORT" --noreload
+$MANAGE runserver "127.0.0.1:$DEMO_PORT" --noreload &
+server_pid=$!
+wait "$server_pid"

@@ -92,3 +92,11 @@ def test_unknown_oauth_scope_is_an_error(settings):
     settings.CALENDLY_OAUTH_SCOPES = "users:read, scheduled_event:read"
     messages = [m for m in run_checks() if m.id == "calendly.E006"]
     assert len(messages) == 1 and "scheduled_event:read" in messages[0].msg
+
+
+def test_unknown_app_token_fallback_is_an_error(settings):
+    settings.CALENDLY_ACCESS_TOKEN = "tok"
+    settings.CALENDLY_APP_TOKEN_FALLBACK = "all"
+    assert "calendly.E010" in ids()
+    settings.CALENDLY_APP_TOKEN_FALLBACK = "Everyone"  # case and blanks do not matter
+    assert ids() == set()

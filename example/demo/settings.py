@@ -1,13 +1,17 @@
 """Settings of the demo project: the app mounted at /modules/calendly/, the admin at /admin/.
 
-SQLite by default; ``DATABASE_URL`` (e.g. postgres://postgres@127.0.0.1:5432/test) switches
-the database. Calendly settings come from the environment (see the README's table).
+SQLite at ``.demo/db.sqlite3`` by default (the database ``scripts/demo.sh`` serves, so
+``python example/manage.py ...`` from a second shell sees the same data);
+``DEMO_SQLITE_PATH`` or ``DATABASE_URL`` (e.g. postgres://postgres@127.0.0.1:5432/test)
+switch it. Calendly settings come from the environment (see the README's table);
+``manage.py`` reads the demo's ``.demo/env`` for the ones not set.
 """
 
 import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+DEMO_DIR = BASE_DIR.parent / ".demo"  # written by scripts/demo.sh
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "demo-only-insecure-secret-key")
 DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
@@ -21,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
@@ -65,7 +70,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": os.environ.get("DEMO_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            "NAME": os.environ.get("DEMO_SQLITE_PATH", str(DEMO_DIR / "db.sqlite3")),
             "CONN_MAX_AGE": 60,  # one connection per worker thread, not one per request
         }
     }
@@ -82,21 +87,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        # `Authorization: Token ...`: one indexed query per request. Basic stays for
+        # quick tries but runs the password hasher (PBKDF2, ~0.3 s) on every request.
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 
-SPECTACULAR_SETTINGS = {
-    "TITLE": "django-calendly",
-    "DESCRIPTION": "Calendly endpoints of the Django project, under /modules/calendly/.",
-    "VERSION": "0.1.0",
-    # Swagger UI's assets from drf-spectacular-sidecar (the docs-offline extra), not a CDN.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-}
+# No SPECTACULAR_SETTINGS needed: the app's schema has its own title and version, and its
+# Swagger UI serves drf-spectacular-sidecar's assets (installed above) instead of a CDN.
 
 # Background work: run at once in-process by default; set DEMO_TASKS_BACKEND=db to use
 # django-tasks-db and run `python example/manage.py db_worker`.

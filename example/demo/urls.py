@@ -1,9 +1,9 @@
 import os
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("modules/calendly/", include("django_calendly.urls")),
 ]

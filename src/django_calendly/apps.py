@@ -10,3 +10,7 @@ class CalendlyConfig(AppConfig):
     def ready(self) -> None:
         # Registers the system checks; importing them has no side effect beyond that.
         from . import checks  # noqa: F401
+        from .logs import install
+
+        # No query string, email or token reaches a log handler (httpx logs full URLs).
+        install()

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 from .conf import calendly_settings
@@ -33,6 +34,17 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
                     id="calendly.E001",
                 )
             )
+    try:
+        calendly_settings.APP_TOKEN_FALLBACK  # noqa: B018 - parsing is the check
+    except ImproperlyConfigured as exc:
+        messages.append(
+            Error(
+                str(exc),
+                hint="staff (the default): only staff act with the app's token; everyone; "
+                "or never (users need their own Calendly connection).",
+                id="calendly.E010",
+            )
+        )
     for name in ("TIMEOUT", "CONNECT_TIMEOUT", "MAX_RETRIES", "MAX_RETRY_WAIT",
                  "REQUEST_MAX_RETRIES", "REQUEST_MAX_RETRY_WAIT",
                  "WEBHOOK_TOLERANCE", "WEBHOOK_MAX_BODY_BYTES", "SYNC_CONCURRENCY",

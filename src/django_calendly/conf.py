@@ -51,6 +51,23 @@ def _scopes(value: Any) -> tuple[str, ...]:
     return tuple(sorted({item.strip() for item in items if item.strip()}))
 
 
+APP_TOKEN_FALLBACKS = ("staff", "everyone", "never")
+
+
+def _fallback(value: Any) -> str:
+    """One of ``APP_TOKEN_FALLBACKS``; anything else is refused at first use, loudly,
+    rather than read as the most permissive choice."""
+    choice = str(value).strip().lower()
+    if choice not in APP_TOKEN_FALLBACKS:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"CALENDLY_APP_TOKEN_FALLBACK must be one of {', '.join(APP_TOKEN_FALLBACKS)}; "
+            f"got {value!r}."
+        )
+    return choice
+
+
 @dataclass(frozen=True)
 class Setting:
     default: Any
@@ -115,6 +132,12 @@ SETTINGS: dict[str, Setting] = {
         _list,
         "DRF permission classes for organization-wide actions (dotted paths).",
         env=False,
+    ),
+    "APP_TOKEN_FALLBACK": Setting(
+        "staff",
+        _fallback,
+        "Who, without a Calendly connection of their own, acts with the app's token and "
+        "sees the organization's data: staff, everyone or never.",
     ),
     "SYNC_DAYS_BACK": Setting(30, _int, "Pull sync window start, days before now."),
     "SYNC_DAYS_AHEAD": Setting(365, _int, "Pull sync window end, days after now."),

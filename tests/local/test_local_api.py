@@ -70,7 +70,8 @@ def mirror_data(settings):
 
 @pytest.fixture
 def api():
-    user = get_user_model().objects.create_user("reader", password="pw")
+    """Staff: they read the app's whole organization (see test_visibility.py for others)."""
+    user = get_user_model().objects.create_user("reader", password="pw", is_staff=True)
     client = APIClient()
     client.force_authenticate(user)
     return client
@@ -196,7 +197,10 @@ def test_anonymous_is_refused(mirror_data):
 
 def test_permission_classes_come_from_settings(api, mirror_data, settings):
     settings.CALENDLY_READ_PERMISSION_CLASSES = ["rest_framework.permissions.IsAdminUser"]
-    assert api.get(URL).status_code == 403
+    member = APIClient()
+    member.force_authenticate(get_user_model().objects.create_user("member"))
+    assert member.get(URL).status_code == 403
+    assert api.get(URL).status_code == 200
 
 
 def test_organization_of_the_last_sync_when_none_is_configured(api, mirror_data, settings):
@@ -245,7 +249,7 @@ def test_in_the_openapi_schema(api):
             "cursor"} <= params
 
 
-def test_a_connected_user_reads_their_own_organization(mirror_data, settings):
+def test_a_connected_user_reads_what_they_host_in_their_organization(mirror_data, settings):
     from django.utils import timezone
 
     from django_calendly.models import CalendlyConnection
@@ -254,7 +258,7 @@ def test_a_connected_user_reads_their_own_organization(mirror_data, settings):
     settings.CALENDLY_CLIENT_SECRET = "secret"
     user = get_user_model().objects.create_user("connected", password="pw")
     CalendlyConnection.objects.create(
-        user=user, owner=f"{BASE}/users/U2", organization=OTHER_ORG, access_token="a",
+        user=user, owner=f"{BASE}/users/HOST", organization=OTHER_ORG, access_token="a",
         refresh_token="r", expires_at=timezone.now() + timedelta(hours=2),
     )
     client = APIClient()

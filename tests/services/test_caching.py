@@ -30,3 +30,13 @@ def test_a_load_that_raced_with_invalidate_is_not_kept():
     assert cache.get() == "stale"  # the caller gets what was read...
     cache.load = lambda: "fresh"
     assert cache.get() == "fresh"  # ...but it was not cached
+
+
+def test_an_empty_value_is_not_kept_when_cache_empty_is_false():
+    values = ["", "", "org"]
+    cache: ProcessCache[str] = ProcessCache(lambda: values.pop(0), "", cache_empty=False)
+    assert cache.get() == ""
+    assert cache.get() == ""  # loaded again: absence is never cached
+    assert cache.get() == "org"
+    assert cache.get() == "org"  # a found value is kept
+    assert values == []

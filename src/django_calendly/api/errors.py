@@ -20,7 +20,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from ..client import errors as calendly_errors
-from ..services.errors import LocalRecordFailed, NotConfigured
+from ..services.errors import LocalRecordFailed, NoCalendlyAccess, NotConfigured
 
 logger = logging.getLogger("django_calendly.api")
 
@@ -213,6 +213,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
                 "Calendly call failed: %s %s", type(exc).__name__, exc, exc_info=False
             )
         return response
+    if isinstance(exc, NoCalendlyAccess):
+        return error_response(
+            status.HTTP_403_FORBIDDEN, exc.code, "Connect your Calendly account", exc.message
+        )
     if isinstance(exc, NotConfigured):
         # No token, or the user's OAuth connection needs reconnecting (``connection_broken``).
         return error_response(

@@ -7,10 +7,17 @@ call both; the slash-less twin is left out of the OpenAPI schema. URL names are 
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
 from typing import Any
 
+from django.apps import apps
+from django.contrib.auth.views import redirect_to_login
+from django.templatetags.static import static
 from django.urls import URLPattern, include, path
+from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 
 from . import views
 from .errors import exception_handler
@@ -27,6 +34,29 @@ class _ReadProtected:
         return exception_handler
 
 
+_SPECTACULAR_DEFAULTS = {"TITLE": "", "VERSION": "0.0.0", "DESCRIPTION": ""}
+_CDN = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@latest"
+
+
+def _schema_info() -> dict[str, str]:
+    """Title, version and description of our schema where the host left drf-spectacular's
+    empty defaults: the schema describes this app's endpoints only, so its name fits."""
+    try:
+        version = package_version("django-calendly")
+    except PackageNotFoundError:  # a source checkout that is not installed
+        version = "0+unknown"
+    ours = {
+        "TITLE": "django-calendly",
+        "VERSION": version,
+        "DESCRIPTION": "Calendly API v2 endpoints of this project (REST and local mirror).",
+    }
+    return {
+        key: value
+        for key, value in ours.items()
+        if getattr(spectacular_settings, key) in (_SPECTACULAR_DEFAULTS[key], None)
+    }
+
+
 class SchemaView(_ReadProtected, SpectacularAPIView):
     """This app's endpoints only, under the prefix the host mounted them at.
 
@@ -37,11 +67,47 @@ class SchemaView(_ReadProtected, SpectacularAPIView):
     def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         prefix = request.path_info.lstrip("/").removesuffix("schema/")
         self.patterns = [path(prefix, include("django_calendly.urls"))]
+        self.custom_settings = _schema_info()
         return super().get(request, *args, **kwargs)
 
 
+def _sidecar() -> bool:
+    """Serve Swagger UI's assets ourselves when drf-spectacular-sidecar is installed and
+    the host kept the CDN default: offline, a CDN page is blank."""
+    return apps.is_installed("drf_spectacular_sidecar")
+
+
 class SwaggerView(_ReadProtected, SpectacularSwaggerView):
+    """Swagger UI over our schema; a browser that is not logged in goes to the login page
+    (``LOGIN_URL``) and comes back, instead of a bare 403."""
+
     url_name = "calendly:schema"
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        self.title = spectacular_settings.TITLE or _schema_info().get("TITLE", "")
+        return super().get(request, *args, **kwargs)
+
+    def handle_exception(self, exc: Exception) -> Any:
+        user = getattr(self.request, "user", None)
+        if isinstance(exc, NotAuthenticated | PermissionDenied) and not getattr(
+            user, "is_authenticated", False
+        ):
+            return redirect_to_login(self.request.get_full_path())
+        return super().handle_exception(exc)
+
+    @staticmethod
+    def _swagger_ui_resource(filename: str) -> str:
+        dist = spectacular_settings.SWAGGER_UI_DIST
+        if dist == "SIDECAR" or (dist == _CDN and _sidecar()):
+            return static(f"drf_spectacular_sidecar/swagger-ui-dist/{filename}")
+        return f"{dist}/{filename}"
+
+    @staticmethod
+    def _swagger_ui_favicon() -> str:
+        href = spectacular_settings.SWAGGER_UI_FAVICON_HREF
+        if href == "SIDECAR" or (href == f"{_CDN}/favicon-32x32.png" and _sidecar()):
+            return static("drf_spectacular_sidecar/swagger-ui-dist/favicon-32x32.png")
+        return str(href)
 
 
 def _route(route: str, view: Any, name: str) -> list[URLPattern]:

@@ -1,8 +1,8 @@
 """The local read API: the mirror, filtered and paged, without calling Calendly.
 
-Scope: every answer is limited to the requesting user's organization
-(``services.sync.local_organization``: that of the user's own Calendly connection, else the
-app's — ``CALENDLY_ORGANIZATION``, the last sync's, or the newest webhook subscription's).
+Visibility: every queryset comes from ``services.visibility`` — staff see the app's
+organization, a user with a Calendly connection what their Calendly user hosts, anyone else
+nothing (``CALENDLY_APP_TOKEN_FALLBACK`` widens or narrows the first and last).
 Permissions: ``CALENDLY_READ_PERMISSION_CLASSES`` (authenticated users by default).
 Errors use the app's one error shape (``api.errors``).
 """
@@ -24,7 +24,12 @@ from ..api.errors import ErrorSerializer, exception_handler
 from ..api.permissions import permission_classes_for
 from ..api.schema import UUID_PATTERN, CalendlyAutoSchema, app_extend_schema
 from ..models import EventType, Invitee, ScheduledEvent
-from ..services.sync import local_organization
+from ..services.visibility import (
+    local_scope,
+    visible_event_types,
+    visible_events,
+    visible_invitees,
+)
 from . import serializers as s
 from .pagination import NameCursorPagination, StartTimeCursorPagination
 
@@ -60,11 +65,9 @@ class LocalScheduledEventListView(LocalAPIView):
     def get_queryset(self) -> QuerySet[ScheduledEvent]:
         # Parameters first: bad input is a 400 even when there is nothing to list.
         filters = self.query(s.ScheduledEventQuerySerializer)
-        org = local_organization(self.request.user)
-        if not org:
-            return ScheduledEvent.objects.none()
+        scope = local_scope(self.request.user)
         # The list never shows the full JSON: do not load (and decode) it.
-        qs = ScheduledEvent.objects.filter(organization=org).defer("calendly_data")
+        qs = visible_events(scope).defer("calendly_data")
         if "status" in filters:
             qs = qs.filter(status=filters["status"])
         if "min_start_time" in filters:
@@ -74,15 +77,18 @@ class LocalScheduledEventListView(LocalAPIView):
         if "event_type" in filters:
             qs = qs.filter(event_type=filters["event_type"])
         if "invitee_email" in filters:
-            events = Invitee.objects.filter(email__iexact=filters["invitee_email"]).values("event")
+            events = visible_invitees(scope).filter(
+                email__iexact=filters["invitee_email"]
+            ).values("event")
             qs = qs.filter(uri__in=events)
         return qs
 
     @app_extend_schema(
         operation_id="calendly_local_scheduled_events",
         summary="List mirrored scheduled events (no Calendly call)",
-        description="Events of the app's organization from the local mirror, ordered by start "
-        "time, with cursor pagination (`next`/`previous` links).",
+        description="Events from the local mirror that the caller may see (staff: the "
+        "organization; a connected user: the events they host), ordered by start time, with "
+        "cursor pagination (`next`/`previous` links).",
         parameters=[s.ScheduledEventQuerySerializer],
         responses={200: s.ScheduledEventSerializer(many=True), **_ERRORS},
         tags=[TAG],
@@ -114,8 +120,7 @@ class LocalScheduledEventDetailView(LocalAPIView):
         tags=[TAG],
     )
     def get(self, request: Request, uuid: str) -> Response:
-        org = local_organization(self.request.user)
-        event = ScheduledEvent.objects.filter(organization=org, uuid=uuid).first() if org else None
+        event = visible_events(local_scope(self.request.user)).filter(uuid=uuid).first()
         if event is None:
             raise Http404
         invitees = list(
@@ -131,10 +136,7 @@ class LocalEventTypeListView(LocalAPIView):
 
     def get_queryset(self) -> QuerySet[EventType]:
         active = self.query(s.EventTypeQuerySerializer).get("active")
-        org = local_organization(self.request.user)
-        if not org:
-            return EventType.objects.none()
-        qs = EventType.objects.filter(organization=org)
+        qs = visible_event_types(local_scope(self.request.user))
         if active is not None:
             qs = qs.filter(active=active)
         return qs

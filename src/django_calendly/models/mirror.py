@@ -49,6 +49,12 @@ class ScheduledEvent(MirrorModel):
     owner = models.CharField(
         max_length=500, blank=True, db_index=True, help_text="URI of the first host."
     )
+    hosts = models.TextField(
+        blank=True,
+        default="",
+        help_text="Every host's user URI (event_memberships), space-separated, with a space "
+        "at each end: ' uri1 uri2 ', so that contains=' uri ' finds exactly one host.",
+    )
     event_type = models.CharField(max_length=500, blank=True, db_index=True)
     name = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=20, db_index=True, default=STATUS_ACTIVE)

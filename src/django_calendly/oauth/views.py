@@ -61,7 +61,7 @@ def connect(request: HttpRequest) -> HttpResponse:
 @require_GET
 def callback(request: HttpRequest) -> HttpResponse:
     if request.GET.get("error"):
-        request.session.pop(connections.SESSION_KEY, None)
+        connections.discard_pending(request.session, request.GET.get("state", ""))
         description = request.GET.get("error_description") or request.GET["error"]
         return _problem(400, "oauth_denied", f"Calendly did not authorize: {description}")
     if not request.user.is_authenticated:

@@ -24,11 +24,15 @@ class ProcessCache(Generic[T]):
         *,
         max_age: float = 30.0,
         min_reload_interval: float = 1.0,
+        cache_empty: bool = True,
     ) -> None:
         self.load = load
         self.value = initial
         self.max_age = max_age
         self.min_reload_interval = min_reload_interval
+        # False: an empty value is returned but not kept, so the first row written by
+        # another process is seen on the next call instead of max_age seconds later.
+        self.cache_empty = cache_empty
         self.loaded_at = float("-inf")
         self.generation = 0  # bumped by invalidate(): a load that raced with it is not kept
         self.lock = threading.Lock()
@@ -42,7 +46,7 @@ class ProcessCache(Generic[T]):
                 if time.monotonic() - self.loaded_at > oldest:
                     generation, loaded_at = self.generation, time.monotonic()
                     value = self.load()
-                    if generation == self.generation:
+                    if generation == self.generation and (value or self.cache_empty):
                         self.value, self.loaded_at = value, loaded_at
                     return value
         return self.value

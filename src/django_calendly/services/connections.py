@@ -77,7 +77,7 @@ def start_authorization(session: Any, redirect_uri: str, next_url: str = "/") ->
         next_url=next_url,
         created=time.time(),
     )
-    session[SESSION_KEY] = pending.__dict__
+    _remember_pending(session, pending)
     client = oauth_client()
     try:
         return client.authorize_url(
@@ -109,20 +109,60 @@ def connection_for(user: Any) -> CalendlyConnection | None:
     scope reads it too, to tell whether reconnecting can help."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    if not calendly_settings.CLIENT_ID:
-        # OAuth is not set up, so nobody can have connected: spare the query.
-        return None
     return CalendlyConnection.objects.filter(user=user).first()
 
 
+MAX_PENDING = 5  # flows one session may have open at once (several tabs)
+
+
+def _pending_flows(session: Any) -> dict[str, dict[str, Any]]:
+    """The session's open flows by state, without the expired ones."""
+    data = session.get(SESSION_KEY) or {}
+    if "state" in data:  # the one-flow format of earlier versions
+        data = {str(data["state"]): data}
+    now = time.time()
+    return {
+        state: flow
+        for state, flow in data.items()
+        if isinstance(flow, dict) and now - float(flow.get("created", 0)) <= STATE_MAX_AGE
+    }
+
+
+def _remember_pending(session: Any, pending: PendingAuthorization) -> None:
+    flows = _pending_flows(session)
+    flows[pending.state] = pending.__dict__
+    newest = sorted(flows.items(), key=lambda item: item[1]["created"])[-MAX_PENDING:]
+    session[SESSION_KEY] = dict(newest)
+
+
+def discard_pending(session: Any, state: str) -> None:
+    """Forget the flow of ``state`` (Calendly reported it denied). Any other flow stays:
+    a forged callback must not cancel a flow it does not know the state of."""
+    flows = _pending_flows(session)
+    if state and flows.pop(state, None) is not None:
+        session[SESSION_KEY] = flows
+
+
 def _take_pending(session: Any, state: str) -> PendingAuthorization:
-    """Pop the pending authorization: a state can be used once, and only before it expires."""
-    data = session.pop(SESSION_KEY, None)
-    if not data or not state or not secrets.compare_digest(str(data.get("state")), state):
+    """Take the flow of ``state`` out of the session: each state is used once, before it
+    expires. A state that matches no flow (forged, replayed) changes nothing, so the real
+    callback of a pending flow still succeeds after a forged one."""
+    raw = session.get(SESSION_KEY) or {}
+    stored = {str(raw["state"]): raw} if "state" in raw else raw
+    data = None
+    if state:
+        for candidate, flow in stored.items():
+            if secrets.compare_digest(candidate, state):
+                data = flow
+                break
+    if data is None:
         raise ConnectionError(
             "invalid_state",
             "This Calendly authorization was not started here, or was already used.",
         )
+    flows = _pending_flows(session)
+    flows.pop(str(data["state"]), None)
+    session[SESSION_KEY] = flows
     pending = PendingAuthorization(**data)
     if time.time() - pending.created > STATE_MAX_AGE:
         raise ConnectionError("expired_state", "This Calendly authorization has expired.")

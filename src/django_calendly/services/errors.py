@@ -15,6 +15,18 @@ class NotConfigured(Exception):
             self.code = code
 
 
+class NoCalendlyAccess(Exception):
+    """This user may not read Calendly data here: no connection of their own, and
+    ``CALENDLY_APP_TOKEN_FALLBACK`` does not let them act with the app's token.
+    The REST API answers 403 with ``code``."""
+
+    code = "calendly_connection_required"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class LocalRecordFailed(Exception):
     """Calendly did what was asked, but recording it in our database failed.
 

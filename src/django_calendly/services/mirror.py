@@ -45,11 +45,14 @@ def _common(data: Json) -> dict[str, Any]:
     }
 
 
-def event_type_fields(data: Json) -> dict[str, Any]:
+def event_type_fields(data: Json, organization: str = "") -> dict[str, Any]:
+    """``organization`` is the one the caller read the event type for: Calendly's event type
+    resource names no organization (only ``profile.owner``), so without it the row could
+    never be found by organization."""
     profile = data.get("profile") or {}
     return {
         **_common(data),
-        "organization": data.get("organization") or "",
+        "organization": organization or data.get("organization") or "",
         "owner": profile.get("owner") or "",
         "name": data.get("name") or "",
         "slug": data.get("slug") or "",
@@ -61,6 +64,14 @@ def event_type_fields(data: Json) -> dict[str, Any]:
     }
 
 
+def hosts_column(memberships: Iterable[Any]) -> str:
+    """``ScheduledEvent.hosts``: ' uri1 uri2 ' (a space at each end), '' without hosts."""
+    uris = [
+        str(m.get("user")) for m in memberships if isinstance(m, Mapping) and m.get("user")
+    ]
+    return f" {' '.join(uris)} " if uris else ""
+
+
 def scheduled_event_fields(data: Json, organization: str = "") -> dict[str, Any]:
     memberships = data.get("event_memberships") or []
     counter = data.get("invitees_counter") or {}
@@ -68,6 +79,7 @@ def scheduled_event_fields(data: Json, organization: str = "") -> dict[str, Any]
         **_common(data),
         "organization": organization or data.get("organization") or "",
         "owner": (memberships[0].get("user") if memberships else "") or "",
+        "hosts": hosts_column(memberships),
         "event_type": data.get("event_type") or "",
         "name": data.get("name") or "",
         "status": data.get("status") or ScheduledEvent.STATUS_ACTIVE,
@@ -354,14 +366,16 @@ def bulk_upsert(
 #: Columns of an event type that an empty value never erases.
 EVENT_TYPE_FILL = ("organization",)
 #: Columns of a scheduled event that an empty value never erases.
-SCHEDULED_EVENT_FILL = ("organization",)
+SCHEDULED_EVENT_FILL = ("organization", "hosts")
 #: An invitee's links: its event row, and both halves of a reschedule.
 INVITEE_FILL = ("scheduled_event_id", "old_invitee", "new_invitee", "rescheduled")
 
 
-def upsert_event_types(items: Iterable[Json]) -> int:
+def upsert_event_types(items: Iterable[Json], organization: str = "") -> int:
     return bulk_upsert(
-        EventType, [event_type_fields(i) for i in items], fill_fields=EVENT_TYPE_FILL
+        EventType,
+        [event_type_fields(i, organization) for i in items],
+        fill_fields=EVENT_TYPE_FILL,
     )
 
 

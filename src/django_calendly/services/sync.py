@@ -148,8 +148,10 @@ def _app_organization_from_db() -> str:
 
 
 # Saving or deleting a SyncState or a WebhookSubscription in this process forgets it at
-# once (the receivers below); another process's changes are seen within 30 s.
-_app_organization = ProcessCache(_app_organization_from_db, "")
+# once (the receivers below); another process's changes are seen within 30 s. "None known
+# yet" is never cached: the first sync, run by another process (calendly_sync), shows in
+# the local API at once.
+_app_organization = ProcessCache(_app_organization_from_db, "", cache_empty=False)
 
 
 def invalidate_app_organization(*args: Any, **kwargs: Any) -> None:

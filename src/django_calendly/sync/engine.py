@@ -364,15 +364,19 @@ class SyncEngine:
             items = page.items
             self.stats.event_types += len(items)
             if items and not self.options.dry_run:
-                stored = dict(
-                    EventType.objects.filter(uri__in=[i["uri"] for i in items]).values_list(
-                        "uri", "calendly_data"
-                    )
-                )
+                org = self.options.organization
+                stored = {
+                    uri: (data, row_org)
+                    for uri, data, row_org in EventType.objects.filter(
+                        uri__in=[i["uri"] for i in items]
+                    ).values_list("uri", "calendly_data", "organization")
+                }
+                # A row written without its organization (older versions) is rewritten
+                # even when Calendly's JSON did not change.
                 changed = [
-                    i for i in items if self.options.full or stored.get(i["uri"]) != i
+                    i for i in items if self.options.full or stored.get(i["uri"]) != (i, org)
                 ]
-                self.stats.event_types_written += mirror.upsert_event_types(changed)
+                self.stats.event_types_written += mirror.upsert_event_types(changed, org)
             self._report()
             token = page.next_page_token
             if not token:

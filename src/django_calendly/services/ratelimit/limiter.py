@@ -4,7 +4,8 @@ Calendly's limit is per Calendly user (500 requests a minute on paid plans, 50 o
 ones), however many workers call for that user. Every client the app builds for a user is
 given ``limiter_for(key)``: before each request it takes a slot in that user's moving window,
 kept in Redis (``CALENDLY_RATE_LIMIT_STORAGE = "redis://..."``, any ``limits`` storage URI
-works) or, by default, in the project's database. A moving window never holds more than N
+works) or, by default, in the project's database (on SQLite, which serves one machine and
+locks whole tables, in each process's memory). A moving window never holds more than N
 calls in any 60-second span, so whatever window Calendly counts in, the calls stay under the
 limit, and when there is work the budget is used to the full.
 """
@@ -15,8 +16,9 @@ import threading
 import time
 from collections.abc import Callable
 
+from django.db import connection
 from limits import RateLimitItemPerSecond
-from limits.storage import Storage, storage_from_string
+from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from ...conf import calendly_settings
@@ -38,10 +40,13 @@ def storage(uri: str | None = None) -> Storage:
         found = _storages.get(uri)
         if found is not None:
             return found
-        if uri == "database":
+        if uri == "database" and connection.vendor == "sqlite":
+            # SQLite serves one machine and locks whole tables: count in this process.
+            made: Storage = MemoryStorage()
+        elif uri == "database":
             from .database import DatabaseStorage
 
-            made: Storage = DatabaseStorage()
+            made = DatabaseStorage()
         else:
             parsed = storage_from_string(uri)
             if not isinstance(parsed, Storage):

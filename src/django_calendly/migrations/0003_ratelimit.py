@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calendly', '0001_initial'),
+        ('calendly', '0002_event_hosts'),
     ]
 
     operations = [
