@@ -1,0 +1,106 @@
+"""Property-based: no input to any operation of the app's OpenAPI schema gets a 5xx.
+
+schemathesis reads the schema the app serves (``/modules/calendly/schema/``) and generates
+requests for every operation, valid ones (positive mode, which reach the sandbox upstream)
+and invalid ones (negative mode), sent in-process through Django's WSGI application. Each
+answer must pass schemathesis's ``not_a_server_error`` check, and every error answer must
+have the app's one error shape. Slow (CI runs it on PostgreSQL with ``-m ""``); the number
+of examples per operation and mode is ``NO5XX_EXAMPLES`` (default 25).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import time
+from collections import Counter
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import negative_data_rejection
+from schemathesis.generation import GenerationMode
+
+from .conftest import BASE
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+
+EXAMPLES = int(os.environ.get("NO5XX_EXAMPLES", "25"))
+ERROR_KEYS = {"code", "title", "message", "details"}
+
+
+def _auth(user: str, password: str) -> dict[str, str]:
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+def _problem(response: Any) -> str | None:
+    """What is wrong with one answer, or None."""
+    if response.status_code >= 500:
+        return f"server error {response.status_code}"
+    if response.status_code >= 400:
+        try:
+            body = json.loads(response.content)
+        except ValueError:
+            return f"{response.status_code} without a JSON body"
+        if not isinstance(body, dict) or set(body) != ERROR_KEYS:
+            return f"{response.status_code} not in the error shape: {str(body)[:200]}"
+    return None
+
+
+def test_no_operation_answers_a_server_error(sb, staff, settings, capsys):
+    settings.ALLOWED_HOSTS = ["*"]
+    headers = _auth("staff", "pw-staff")
+    app = get_wsgi_application()
+    schema = schemathesis.openapi.from_wsgi(BASE + "schema/", app, headers=headers)
+
+    operations = 0
+    calls: Counter[str] = Counter()
+    statuses: Counter[int] = Counter()
+    problems: list[str] = []
+    started = time.monotonic()
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        operations += 1
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+
+            @given(case=operation.as_strategy(generation_mode=mode))
+            @hypothesis_settings(
+                max_examples=EXAMPLES,
+                deadline=None,
+                database=None,
+                derandomize=True,
+                phases=[Phase.explicit, Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            )
+            def run(case: Any) -> None:
+                response = case.call(headers=headers)
+                calls[operation.label] += 1
+                statuses[response.status_code] += 1
+                problem = _problem(response)
+                if problem is None:
+                    try:
+                        case.validate_response(
+                            response, checks=[not_a_server_error, negative_data_rejection]
+                        )
+                    except AssertionError as exc:  # schemathesis's FailureGroup
+                        problem = f"schemathesis: {str(exc)[:300]}"
+                if problem:
+                    problems.append(f"{case.method} {case.formatted_path} {mode}: {problem}")
+
+            run()
+    elapsed = time.monotonic() - started
+    with capsys.disabled():
+        print(
+            f"\nschemathesis: {operations} operations, {sum(calls.values())} requests, "
+            f"{sum(n for s, n in statuses.items() if s >= 500)} 5xx, "
+            f"{len(problems)} problems, {elapsed:.1f} s; "
+            f"statuses {dict(sorted(statuses.items()))}"
+        )
+    assert operations >= 30
+    assert not problems, "\n".join(problems[:50])
