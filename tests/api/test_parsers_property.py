@@ -57,7 +57,7 @@ def test_aware_datetime_field_never_raises_anything_but_a_validation_error(text)
         return
     assert value.tzinfo is UTC
     assert MIN_DATETIME <= value < MAX_DATETIME
-    value + timedelta(days=31)  # the range checks add at most this much  # noqa: B018
+    value + timedelta(days=31)  # the range checks add at most this much
 
 
 @given(date_strings)

@@ -23,8 +23,8 @@ from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import negative_data_rejection
 from schemathesis.generation import GenerationMode
+from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from .conftest import BASE
 
@@ -53,6 +53,39 @@ def _problem(response: Any) -> str | None:
     return None
 
 
+def _explore(
+    operation: Any, mode: GenerationMode, headers: dict[str, str],
+    calls: Counter[str], statuses: Counter[int], problems: list[str],
+) -> None:
+    """Send ``EXAMPLES`` generated requests of one operation and mode; record problems."""
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @hypothesis_settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case: Any) -> None:
+        response = case.call(headers=headers)
+        calls[operation.label] += 1
+        statuses[response.status_code] += 1
+        problem = _problem(response)
+        if problem is None:
+            try:
+                case.validate_response(
+                    response, checks=[not_a_server_error, negative_data_rejection]
+                )
+            except AssertionError as exc:  # schemathesis's FailureGroup
+                problem = f"schemathesis: {str(exc)[:300]}"
+        if problem:
+            problems.append(f"{case.method} {case.formatted_path} {mode}: {problem}")
+
+    run()
+
+
 def test_no_operation_answers_a_server_error(sb, staff, settings, capsys):
     settings.ALLOWED_HOSTS = ["*"]
     headers = _auth("staff", "pw-staff")
@@ -68,32 +101,7 @@ def test_no_operation_answers_a_server_error(sb, staff, settings, capsys):
         operation = result.ok()
         operations += 1
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-
-            @given(case=operation.as_strategy(generation_mode=mode))
-            @hypothesis_settings(
-                max_examples=EXAMPLES,
-                deadline=None,
-                database=None,
-                derandomize=True,
-                phases=[Phase.explicit, Phase.generate],
-                suppress_health_check=list(HealthCheck),
-            )
-            def run(case: Any) -> None:
-                response = case.call(headers=headers)
-                calls[operation.label] += 1
-                statuses[response.status_code] += 1
-                problem = _problem(response)
-                if problem is None:
-                    try:
-                        case.validate_response(
-                            response, checks=[not_a_server_error, negative_data_rejection]
-                        )
-                    except AssertionError as exc:  # schemathesis's FailureGroup
-                        problem = f"schemathesis: {str(exc)[:300]}"
-                if problem:
-                    problems.append(f"{case.method} {case.formatted_path} {mode}: {problem}")
-
-            run()
+            _explore(operation, mode, headers, calls, statuses, problems)
     elapsed = time.monotonic() - started
     with capsys.disabled():
         print(
