@@ -15,11 +15,14 @@ import json
 import os
 import time
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -52,6 +55,19 @@ def _problem(response: Any) -> str | None:
         if not isinstance(body, dict) or set(body) != ERROR_KEYS:
             return f"{response.status_code} not in the error shape: {str(body)[:200]}"
     return None
+
+
+@pytest.fixture
+def wsgi_app() -> Iterator[Any]:
+    """Django's WSGI application, keeping the test's database connection (and transaction)
+    open between requests, as Django's test client does."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def _explore(
@@ -87,11 +103,10 @@ def _explore(
     run()
 
 
-def test_no_operation_answers_a_server_error(sb, staff, settings, capsys):
+def test_no_operation_answers_a_server_error(sb, staff, settings, capsys, wsgi_app):
     settings.ALLOWED_HOSTS = ["*"]
     headers = _auth("staff", "pw-staff")
-    app = get_wsgi_application()
-    schema = schemathesis.openapi.from_wsgi(BASE + "schema/", app, headers=headers)
+    schema = schemathesis.openapi.from_wsgi(BASE + "schema/", wsgi_app, headers=headers)
 
     operations = 0
     calls: Counter[str] = Counter()
