@@ -4,7 +4,9 @@ Mount them with ``path("modules/calendly/", include("django_calendly.urls"))``.
 
 Every view is wrapped in ``api.failures.guard`` (any exception it lets out is answered in the
 app's error shape, never Django's HTML 500 page), and the last route is a catch-all: an
-unknown path under the prefix is a JSON 404 in the same shape.
+unknown path under the prefix is a JSON 404 in the same shape. So mount the app under a
+prefix of its own (as above): included at ``""`` before the host's own routes, the
+catch-all would answer for them.
 """
 
 from __future__ import annotations
