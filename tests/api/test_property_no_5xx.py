@@ -4,7 +4,9 @@ schemathesis reads the schema the app serves (``/modules/calendly/schema/``) and
 requests for every operation, valid ones (positive mode, which reach the sandbox upstream)
 and invalid ones (negative mode), sent in-process through Django's WSGI application. Each
 answer must pass schemathesis's ``not_a_server_error`` check, and every error answer must
-have the app's one error shape. Slow (CI runs it on PostgreSQL with ``-m ""``); the number
+have the app's one error shape. ``format: date-time`` values come from our own strategy,
+weighted to the ends of Python's datetime range (schemathesis's default never reached the
+overflow that was a 500). Slow (CI runs it on PostgreSQL with ``-m ""``); the number
 of examples per operation and mode is ``NO5XX_EXAMPLES`` (default 25).
 """
 
@@ -16,6 +18,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -25,10 +28,12 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import negative_data_rejection
+from schemathesis.specs.openapi.formats import STRING_FORMATS
 
 from .conftest import BASE
 
@@ -55,6 +60,32 @@ def _problem(response: Any) -> str | None:
         if not isinstance(body, dict) or set(body) != ERROR_KEYS:
             return f"{response.status_code} not in the error shape: {str(body)[:200]}"
     return None
+
+
+def _date_times() -> st.SearchStrategy[str]:
+    """``format: date-time`` values: soon (they reach the sandbox) or at the first and last
+    day Python has, with offsets up to 14 hours (overflow in UTC was a 500)."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    offsets = st.integers(-14 * 60, 14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
+    soon = st.datetimes(min_value=now + timedelta(hours=1), max_value=now + timedelta(days=40))
+    edges = st.datetimes(min_value=datetime(9999, 12, 30)) | st.datetimes(
+        max_value=datetime(1, 1, 2)
+    )
+    return st.builds(lambda d, tz: d.replace(tzinfo=tz).isoformat(), soon | edges, offsets)
+
+
+@pytest.fixture
+def date_time_format() -> Iterator[None]:
+    """Our ``date-time`` strategy for the test's duration (schemathesis's registry is global)."""
+    previous = STRING_FORMATS.get("date-time")
+    schemathesis.openapi.format("date-time", _date_times())
+    try:
+        yield
+    finally:
+        if previous is None:
+            STRING_FORMATS.pop("date-time", None)
+        else:
+            STRING_FORMATS["date-time"] = previous
 
 
 @pytest.fixture
@@ -103,7 +134,9 @@ def _explore(
     run()
 
 
-def test_no_operation_answers_a_server_error(sb, staff, settings, capsys, wsgi_app):
+def test_no_operation_answers_a_server_error(
+    sb, staff, settings, capsys, wsgi_app, date_time_format
+):
     settings.ALLOWED_HOSTS = ["*"]
     headers = _auth("staff", "pw-staff")
     schema = schemathesis.openapi.from_wsgi(BASE + "schema/", wsgi_app, headers=headers)
