@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from ..client import errors as calendly_errors
 from ..services.errors import LocalRecordFailed, NoCalendlyAccess, NotConfigured
+from .failures import classify
 
 logger = logging.getLogger("django_calendly.api")
 
@@ -265,10 +266,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         message = str(detail) if not isinstance(detail, dict | list) else title
         details = _flatten(detail) if isinstance(detail, dict | list) else []
         return error_response(exc.status_code, code, title, message, details, headers)
-    logger.exception("Unexpected error in a Calendly endpoint")
+    # Hostile requests Django refuses, the database down, genuine bugs: the one table of
+    # ``failures`` (shared with the views outside DRF).
+    failure = classify(exc)
     return error_response(
-        status.HTTP_500_INTERNAL_SERVER_ERROR,
-        "internal_error",
-        "Internal error",
-        "The server failed to handle the request; it has been logged.",
+        failure.status, failure.code, failure.title, failure.message, headers=failure.headers
     )

@@ -27,7 +27,8 @@ _ERRORS = {
     "`upstream_unauthorized`, `upstream_unreachable`, `upstream_invalid_response`).",
     503: "No Calendly credentials (`not_configured`), or the user's Calendly connection "
     "must be reconnected (`connection_broken`); or, creating/deleting a webhook "
-    "subscription, Calendly acted but the local record failed (`local_record_failed`).",
+    "subscription, Calendly acted but the local record failed (`local_record_failed`); "
+    "or the database cannot be reached (`database_unavailable`, with `Retry-After`).",
     504: "Calendly did not answer in time (`upstream_timeout`).",
 }
 

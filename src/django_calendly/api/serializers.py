@@ -62,6 +62,27 @@ class UriField(serializers.CharField):
         return _checked(lambda: v.validate_uri(value, self.kind, calendly_settings.BASE_URL))
 
 
+#: Date-times the endpoints accept, in UTC. Python's datetime ends at 9999-12-31, so a time
+#: near either end overflows when it is converted to UTC or a range is added to it (up to
+#: 31 days); no Calendly meeting is outside these bounds.
+MIN_DATETIME = datetime(1900, 1, 1, tzinfo=UTC)
+MAX_DATETIME = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def in_range(value: datetime) -> datetime:
+    """``value`` in UTC, or a ``ValidationError`` when it is outside the accepted years."""
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not MIN_DATETIME <= utc < MAX_DATETIME:
+        raise serializers.ValidationError(
+            f"Date-time out of range: give one from {MIN_DATETIME:%Y-%m-%d} to before "
+            f"{MAX_DATETIME:%Y-%m-%d} (UTC)."
+        )
+    return utc
+
+
 _LOST_PLUS = re.compile(r"(?<=\d) (\d{2}:?\d{2})$")
 
 
@@ -75,7 +96,7 @@ class AwareDateTimeField(serializers.Field):
         name = self.field_name or "time"
         # An unencoded "+01:00" in a query string arrives as " 01:00": take it back.
         data = _LOST_PLUS.sub(r"+\1", data)
-        return _checked(lambda: v.parse_datetime(data, name)).astimezone(UTC)
+        return in_range(_checked(lambda: v.parse_datetime(data, name)))
 
     def to_representation(self, value: datetime) -> str:
         return v.format_datetime(value)

@@ -12,7 +12,7 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from ..services import calendly_api as service
 from . import serializers as s
 from .errors import exception_handler
+from .parsers import BoundedFormParser, BoundedJSONParser
 from .permissions import Access, permission_classes_for
 from .responses import (
     collection_response,
@@ -31,6 +32,7 @@ from .responses import (
     resource_response,
 )
 from .schema import CalendlyAutoSchema, document, path_uuid
+from .strict import check_json_types, check_no_nul, check_request
 
 RESOURCE = (200, s.ResourceEnvelopeSerializer)
 CREATED = (201, s.ResourceEnvelopeSerializer)
@@ -42,18 +44,25 @@ EVENT_UUID = path_uuid("uuid", "Scheduled event uuid (last segment of its URI)."
 
 
 class CalendlyAPIView(APIView):
-    """Base of the endpoints: JSON in and out, settings-driven permissions, our error shape."""
+    """Base of the endpoints: JSON in and out, settings-driven permissions, our error shape.
+
+    Input is strict before any serializer sees it (``strict``): no NUL anywhere, and a JSON
+    body's values must have their field's JSON type (no coercion)."""
 
     access: Access = "read"
     renderer_classes = [JSONRenderer]
     schema = CalendlyAutoSchema()
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, BoundedFormParser, MultiPartParser]
 
     def get_permissions(self) -> list[BasePermission]:
         return [permission() for permission in permission_classes_for(self.access)]
 
     def get_exception_handler(self) -> Any:
         return exception_handler
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        check_request(request, kwargs)
 
     def query(self, serializer_class: type[s._Query]) -> dict[str, Any]:
         # .dict(): one value per name, and no HTML-form defaults (a missing boolean is
@@ -63,7 +72,11 @@ class CalendlyAPIView(APIView):
         return serializer.filters()
 
     def body(self, serializer_class: type[Serializer]) -> dict[str, Any]:
-        serializer = serializer_class(data=self.request.data)
+        data = self.request.data
+        serializer = serializer_class(data=data)
+        check_json_types(serializer, data)
+        if hasattr(data, "lists"):  # a form: only strings, checked for NUL here
+            check_no_nul([(k, value) for k, values in data.lists() for value in values])
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 

@@ -8,7 +8,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..api.serializers import UriField
+from ..api.serializers import UriField, in_range
 from ..client import validation as v
 from ..models import EventType, Invitee, ScheduledEvent
 
@@ -106,14 +106,21 @@ class EventTypeSerializer(serializers.ModelSerializer):
         ]
 
 
+class BoundedDateTimeField(serializers.DateTimeField):
+    """DRF's date-time (a naive one is in the project's zone), within the REST API's years."""
+
+    def to_internal_value(self, value: Any) -> datetime:
+        return in_range(super().to_internal_value(value))
+
+
 class ScheduledEventQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=[ScheduledEvent.STATUS_ACTIVE, ScheduledEvent.STATUS_CANCELED], required=False
     )
-    min_start_time = serializers.DateTimeField(
+    min_start_time = BoundedDateTimeField(
         required=False, help_text="Events starting at or after this time (ISO-8601)."
     )
-    max_start_time = serializers.DateTimeField(
+    max_start_time = BoundedDateTimeField(
         required=False, help_text="Events starting before this time (ISO-8601)."
     )
     invitee_email = serializers.EmailField(

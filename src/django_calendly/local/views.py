@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from ..api.errors import ErrorSerializer, exception_handler
 from ..api.permissions import permission_classes_for
 from ..api.schema import UUID_PATTERN, CalendlyAutoSchema, app_extend_schema
+from ..api.strict import check_request
 from ..models import EventType, Invitee, ScheduledEvent
 from ..services.visibility import (
     local_scope,
@@ -51,6 +52,10 @@ class LocalAPIView(GenericAPIView):
 
     def get_exception_handler(self) -> Any:
         return exception_handler
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        check_request(request, kwargs)  # no NUL reaches a (PostgreSQL) query
 
     def query(self, serializer_class: type[Any]) -> dict[str, Any]:
         serializer = serializer_class(data=self.request.query_params.dict())
