@@ -46,5 +46,16 @@ def recover_deliveries_task() -> int:
 
 
 def enqueue_delivery(delivery_id: int) -> Any:
-    """Enqueue the processing of a delivery (called after the storing transaction commits)."""
-    return process_delivery_task.enqueue(delivery_id)
+    """Enqueue the processing of a delivery (called after the storing transaction commits).
+
+    With a worker backend the task's id is kept on the delivery, so recovery can tell a
+    delivery still waiting behind a long queue (left alone) from one whose task was lost
+    or whose worker died (enqueued again)."""
+    from .models import WebhookDelivery
+
+    result = process_delivery_task.enqueue(delivery_id)
+    if not result.is_finished:  # the Immediate backend has already processed it
+        WebhookDelivery.objects.filter(
+            pk=delivery_id, status=WebhookDelivery.Status.PENDING
+        ).update(task_id=str(result.id)[:100])
+    return result

@@ -191,3 +191,33 @@ def test_recover_command_and_task(client: Any, settings: Any) -> None:
     assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"succeeded"}
     with pytest.raises(CommandError):
         call_command("calendly_webhooks", "recover", "--every", "0")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_still_queued_is_left_in_its_queue_and_a_dead_one_is_replaced(
+    client: Any, settings: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    delivery_id = post(client, 1)
+    row = WebhookDelivery.objects.get(pk=delivery_id)
+    task = DBTaskResult.objects.get()
+    assert row.status == "pending" and row.task_id == str(task.id)
+
+    expire(delivery_id)  # a long queue: due, but its task is READY
+    sweep = recovery.recover_deliveries()
+    assert (sweep.retaken, sweep.queued) == ([], 1)
+    assert DBTaskResult.objects.count() == 1
+    row.refresh_from_db()
+    assert row.retakes == 0 and row.lease_until is not None and row.lease_until > timezone.now()
+
+    DBTaskResult.objects.update(status="RUNNING")  # what a SIGKILLed db_worker leaves
+    expire(delivery_id)
+    assert recovery.recover_deliveries().retaken == [delivery_id]
+    row.refresh_from_db()
+    assert row.retakes == 1 and row.task_id != str(task.id)
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("succeeded", 1)

@@ -47,6 +47,11 @@ class WebhookDelivery(models.Model):
     retakes = models.PositiveIntegerField(
         default=0, help_text="Times recovery enqueued it again after its lease expired."
     )
+    task_id = models.CharField(
+        max_length=100, blank=True,
+        help_text="The worker backend's id of the task last enqueued for it (recovery asks "
+        "the backend whether it is still waiting in the queue).",
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -58,6 +58,7 @@ class Sweep:
     """What one sweep did: the deliveries it took again and how their enqueue went."""
 
     retaken: list[int] = field(default_factory=list)
+    queued: int = 0  # due, but their task is still waiting in the queue: left there
     enqueued: int = 0
     enqueue_failed: int = 0
 
@@ -102,14 +103,24 @@ def recover_deliveries(*, limit: int | None = None) -> Sweep:
         )
         if not rows:
             return sweep
+        retaken = []
         for row in rows:
-            row.retakes += 1
-            row.lease_until = next_lease(row.retakes, now)
+            if _still_queued(row.task_id):
+                # Waiting behind a long queue, not lost: enqueueing it again would only
+                # lengthen the queue. Look again after another lease.
+                row.lease_until = next_lease(0, now)
+                sweep.queued += 1
+            else:
+                row.retakes += 1
+                row.lease_until = next_lease(row.retakes, now)
+                retaken.append(row)
         WebhookDelivery.objects.bulk_update(rows, ["retakes", "lease_until"])
+    if not retaken:
+        return sweep
     # Enqueued once the new leases are committed (in autocommit; inside a caller's
     # transaction, a worker that starts early waits on the row locks held here).
-    sweep.retaken = [row.pk for row in rows]
-    loud = [row.pk for row in rows if row.retakes >= LOUD_RETAKES]
+    sweep.retaken = [row.pk for row in retaken]
+    loud = [row.pk for row in retaken if row.retakes >= LOUD_RETAKES]
     _active.sweeping = True  # the Immediate backend runs the tasks here: no nested sweep
     try:
         _enqueue_all(sweep)
@@ -123,6 +134,27 @@ def recover_deliveries(*, limit: int | None = None) -> Sweep:
         "dying on them?)" if loud else "",
     )
     return sweep
+
+
+def _still_queued(task_id: str) -> bool:
+    """Whether the backend says the delivery's task is still waiting to run.
+
+    Anything else means enqueue again: no task id (the enqueue was lost), a backend that
+    cannot look results up, a task unknown to it, failed, or "running" although the row
+    lock is free (django-tasks-db leaves a killed worker's task RUNNING forever; a live
+    worker would hold the row lock and the sweep would have skipped the row).
+    """
+    if not task_id:
+        return False
+    from ...tasks import process_delivery_task
+
+    try:
+        if not process_delivery_task.get_backend().supports_get_result:
+            return False
+        result = process_delivery_task.get_result(task_id)
+    except Exception:  # unknown id, a backend or broker that cannot answer now
+        return False
+    return str(result.status) == "READY"
 
 
 def _enqueue_all(sweep: Sweep) -> None:
