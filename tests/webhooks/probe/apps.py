@@ -24,11 +24,11 @@ def record_processing(sender: Any, event: Any, **kwargs: Any) -> None:
             [event.delivery_id, os.getpid()],
         )
     hold = os.environ.get("PROBE_HOLD_FILE")
-    if hold and _processed >= int(os.environ.get("PROBE_HOLD_AFTER", "1")):
+    if hold and _processed == int(os.environ.get("PROBE_HOLD_AFTER", "1")):
         # This worker stops here, mid-transaction with the row locked, for the test to
         # kill it: "killed while busy", deterministically.
         Path(hold).write_text(str(event.delivery_id))
-        time.sleep(3600)
+        time.sleep(float(os.environ.get("PROBE_HOLD_SECONDS", "3600")))
     time.sleep(float(os.environ.get("PROBE_SLEEP", "0")))
 
 
