@@ -5,6 +5,7 @@ again after ``restart_sec``. Logs go to files, so a chatty process never blocks 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -50,9 +51,31 @@ def db_worker(worker_id: str) -> list[str]:
     ]
 
 
+def rq_worker(name: str) -> list[str]:
+    return [sys.executable, "example/manage.py", "rqworker", "default", "--name", name,
+            "--job-class", "django_tasks_rq.Job"]
+
+
 def recover_loop(every: float) -> list[str]:
     return [sys.executable, "example/manage.py", "calendly_webhooks", "recover",
             "--every", str(every)]
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (Linux /proc), children first found first."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
 
 
 @dataclass
@@ -91,10 +114,14 @@ class Supervisor:
         return managed
 
     def kill(self, name: str) -> None:
-        """SIGKILL, and no restart: the test starts a replacement itself."""
+        """SIGKILL to the process and its children (an RQ worker's work horse, which runs
+        in a process group of its own), as on a lost machine; no restart: the test starts
+        a replacement itself."""
         with self._lock:
             managed = self.managed.pop(name)
-        managed.process.send_signal(signal.SIGKILL)
+        for pid in [*_descendants(managed.process.pid), managed.process.pid]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         managed.process.wait(timeout=30)
         managed.log.close()
 
@@ -122,7 +149,9 @@ class Supervisor:
             try:
                 managed.process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                managed.process.kill()
+                for pid in [*_descendants(managed.process.pid), managed.process.pid]:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
                 managed.process.wait(timeout=10)
             managed.log.close()
 
