@@ -8,4 +8,4 @@ from tests.settings import *  # noqa: F403
 
 INSTALLED_APPS = [*INSTALLED_APPS, "django_rq", "tests.webhooks.probe"]  # noqa: F405
 RQ_QUEUES = {"default": {"URL": os.environ.get("RQ_URL", "redis://127.0.0.1:6379/7")}}
-TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}  # its queues: RQ_QUEUES
