@@ -51,7 +51,8 @@ class Command(BaseCommand):
         replay.add_argument("--failed", action="store_true", help="Every failed delivery.")
         replay.add_argument(
             "--pending", action="store_true",
-            help="Deliveries still pending after 5 minutes (an enqueue that was lost).",
+            help="Deliveries still pending after 5 minutes, now (recovery takes them up by "
+            "itself once their lease expires; see 'recover').",
         )
         replay.add_argument("--id", type=int, action="append", default=[], dest="ids")
         recover = sub.add_parser(
