@@ -101,6 +101,18 @@ SETTINGS: dict[str, Setting] = {
     "WEBHOOK_INSECURE": Setting(
         False, _bool, "Accept unsigned webhooks. Local development only."
     ),
+    "WEBHOOK_LEASE": Setting(
+        60, _int, "Seconds a stored delivery may stay unfinished before it is enqueued again."
+    ),
+    "WEBHOOK_LEASE_MAX": Setting(
+        3600, _int, "Longest lease after repeated re-takes (it doubles each time), seconds."
+    ),
+    "WEBHOOK_RECOVERY_INTERVAL": Setting(
+        15, _float, "Least time between two recovery sweeps of one process, seconds."
+    ),
+    "WEBHOOK_RECOVERY_BATCH": Setting(
+        100, _int, "Most deliveries one recovery sweep enqueues again."
+    ),
     "TIMEOUT": Setting(10.0, _float, "Read timeout of Calendly API calls, in seconds."),
     "CONNECT_TIMEOUT": Setting(5.0, _float, "Connect timeout of Calendly API calls, in seconds."),
     "MAX_RETRIES": Setting(

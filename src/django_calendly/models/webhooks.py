@@ -1,8 +1,22 @@
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.db import models
+from django.utils import timezone
 
 from .fields import EncryptedTextField
+
+
+def first_lease() -> datetime:
+    """When a new delivery is due to be taken up again if no worker finished it by then.
+
+    A default of the model, so every stored delivery has a lease from its first INSERT:
+    a lost enqueue or a killed worker can never leave a pending row nobody looks for.
+    """
+    from ..conf import calendly_settings
+
+    return timezone.now() + timedelta(seconds=calendly_settings.WEBHOOK_LEASE)
 
 
 class WebhookDelivery(models.Model):
@@ -27,10 +41,30 @@ class WebhookDelivery(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Recovery (services/webhooks/recovery.py): a pending delivery whose lease has expired
+    # is enqueued again; finishing it (succeeded or failed) clears the lease.
+    lease_until = models.DateTimeField(null=True, blank=True, default=first_lease)
+    retakes = models.PositiveIntegerField(
+        default=0, help_text="Times recovery enqueued it again after its lease expired."
+    )
+    task_id = models.CharField(
+        max_length=100, blank=True,
+        help_text="The worker backend's id of the task last enqueued for it (recovery asks "
+        "the backend whether it is still waiting in the queue).",
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]
         verbose_name_plural = "webhook deliveries"
+        indexes = [
+            # The recovery sweep's query: only unfinished rows are in this index, so it
+            # stays small however long the delivery log grows.
+            models.Index(
+                fields=["lease_until"],
+                name="calendly_delivery_lease",
+                condition=models.Q(status__in=["pending", "processing"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} {self.resource_uri} ({self.status})"

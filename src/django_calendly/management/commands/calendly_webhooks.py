@@ -5,14 +5,19 @@
         [--scope organization|user] [--events invitee.created invitee.canceled ...]
     calendly_webhooks delete UUID
     calendly_webhooks replay [--failed] [--pending] [--id ID ...]
+    calendly_webhooks recover [--every SECONDS] [--limit N]
 """
 
 from __future__ import annotations
 
+import argparse
+import math
+import time
 from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError, connections
 from django.utils import timezone
 
 from ...client.errors import CalendlyError
@@ -20,6 +25,7 @@ from ...models import WebhookDelivery
 from ...services import webhooks as service
 from ...services.clients import NotConfigured
 from ...services.mirror import last_segment
+from ...services.webhooks import recovery
 
 
 class Command(BaseCommand):
@@ -45,15 +51,32 @@ class Command(BaseCommand):
         replay.add_argument("--failed", action="store_true", help="Every failed delivery.")
         replay.add_argument(
             "--pending", action="store_true",
-            help="Deliveries still pending after 5 minutes (an enqueue that was lost).",
+            help="Deliveries still pending after 5 minutes, now (recovery takes them up by "
+            "itself once their lease expires; see 'recover').",
         )
         replay.add_argument("--id", type=int, action="append", default=[], dest="ids")
+        recover = sub.add_parser(
+            "recover",
+            help="Enqueue again the deliveries whose lease expired unfinished (a killed "
+            "worker, a lost enqueue). Once, or every --every seconds (a supervised process "
+            "for quiet periods; it survives the database going away).",
+        )
+        recover.add_argument(
+            "--every", type=_positive_float, default=None, metavar="SECONDS",
+            help="Keep running: one sweep every SECONDS.",
+        )
+        recover.add_argument(
+            "--limit", type=int, default=None,
+            help="Most deliveries per sweep (default CALENDLY_WEBHOOK_RECOVERY_BATCH).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         try:
             if action == "replay":
                 self._replay(options)
+            elif action == "recover":
+                self._recover(options)
             elif action == "list":
                 self._list()
             elif action == "ensure":
@@ -125,3 +148,39 @@ class Command(BaseCommand):
         self.stdout.write(f"Replayed {len(ids)} deliveries: {summary}.")
         if counts.get("failed"):
             raise CommandError("Some deliveries failed again; see WebhookDelivery.last_error.")
+
+    def _recover(self, options: dict[str, Any]) -> None:
+        every: float | None = options["every"]
+        if every is None:
+            sweep = recovery.recover_deliveries(limit=options["limit"])
+            self._report(sweep)
+            return
+        self.stdout.write(f"Recovering webhook deliveries every {every:g} s (Ctrl+C stops).")
+        while True:
+            started = time.monotonic()
+            try:
+                sweep = recovery.recover_deliveries(limit=options["limit"])
+            except DatabaseError as exc:
+                # The database went away: drop the dead connection and try again later,
+                # instead of exiting like db_worker does.
+                self.stderr.write(f"Recovery sweep failed ({type(exc).__name__}); retrying.")
+                connections.close_all()
+            else:
+                if sweep.retaken:
+                    self._report(sweep)
+                if len(sweep.retaken) == (options["limit"] or recovery.batch_size()):
+                    continue  # a full batch: more may be due, sweep again now
+            time.sleep(max(0.0, every - (time.monotonic() - started)))
+
+    def _report(self, sweep: recovery.Sweep) -> None:
+        line = f"Enqueued {len(sweep.retaken)} deliveries again"
+        if sweep.enqueue_failed:
+            line += f" ({sweep.enqueue_failed} could not be enqueued; they stay pending)"
+        self.stdout.write(line + ".")
+
+
+def _positive_float(value: str) -> float:
+    number = float(value)
+    if not math.isfinite(number) or number <= 0:
+        raise argparse.ArgumentTypeError("must be a positive number of seconds")
+    return number

@@ -132,9 +132,11 @@ def store_delivery(
 
 def _enqueue(delivery_id: int) -> None:
     from ...tasks import enqueue_delivery
+    from .recovery import maybe_recover
 
     try:
         enqueue_delivery(delivery_id)
     except Exception:
-        # The delivery is stored as pending: `calendly_webhooks replay --pending` picks it up.
+        # The delivery is stored as pending with a lease: recovery enqueues it again.
         logger.exception("Could not enqueue webhook delivery %s; it stays pending.", delivery_id)
+    maybe_recover()  # the receiver is a trigger of recovery too (throttled; never raises)

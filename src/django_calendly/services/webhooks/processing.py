@@ -3,6 +3,12 @@
 The delivery row is locked (``SELECT ... FOR UPDATE``) for the whole processing, so two
 workers never process one delivery twice; a failure rolls back the delivery's mirror
 changes and marks it ``failed`` (replayable); the signals go out once the mirror is written.
+
+Claiming is the row lock itself, so it dies with the worker: a killed worker's transaction
+rolls back and its delivery is ``pending`` again, to be enqueued again by ``recovery`` once
+its lease expires. Finishing (``succeeded`` or ``failed``) clears the lease. A lost database
+connection is not the delivery's failure: it propagates, the delivery stays ``pending``, and
+recovery takes it up again, with no person needed.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import logging
 import traceback
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from ... import signals
@@ -30,7 +36,10 @@ def process_delivery(delivery_id: int, *, force: bool = False) -> str:
 
     ``force`` reprocesses a delivery that already succeeded (a replay). A failure in a
     mirror write or in a signal handler rolls back that delivery's mirror changes and marks
-    it ``failed`` with the error; it never propagates.
+    it ``failed`` with the error; it never propagates. A database error that is not about
+    the delivery (the connection lost, a deadlock, a server shutting down: Django's
+    ``OperationalError``/``InterfaceError``) propagates instead, and leaves the delivery as
+    it was, for recovery to take up again.
     """
     with transaction.atomic():
         delivery = (
@@ -53,6 +62,10 @@ def process_delivery(delivery_id: int, *, force: bool = False) -> str:
                 # The signals go out once the mirror is written, so a receiver's own
                 # IntegrityError fails the delivery instead of running every receiver twice.
                 ctx.notify()
+        except (OperationalError, InterfaceError):
+            # Transient: recorded as "failed" it would need a person; left alone, its lease
+            # brings it back. (The outer transaction cannot commit on a lost connection.)
+            raise
         except Exception as exc:
             logger.warning(
                 "Webhook delivery %s (%s) failed: %s", delivery.pk, delivery.event, exc,
@@ -66,7 +79,10 @@ def process_delivery(delivery_id: int, *, force: bool = False) -> str:
             delivery.status = WebhookDelivery.Status.SUCCEEDED
             delivery.last_error = ""
         delivery.processed_at = timezone.now()
-        delivery.save(update_fields=["status", "attempts", "last_error", "processed_at"])
+        delivery.lease_until = None  # finished: nothing for recovery to take up
+        delivery.save(
+            update_fields=["status", "attempts", "last_error", "processed_at", "lease_until"]
+        )
         return str(delivery.status)
 
 
