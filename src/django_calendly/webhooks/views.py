@@ -5,7 +5,10 @@ hours, then the subscription is disabled):
 
 - 202 ``{"status": "accepted", "id": ...}``: verified and stored; processing is enqueued.
 - 200 ``{"status": "duplicate", "duplicate": true}``: already stored; not processed again.
-- 400 missing or malformed signature, body that is not a Calendly envelope; 403 wrong
+- 400 missing or malformed signature, body that is not a Calendly envelope, or a signed
+  body no database can hold (nested deeper than 32 levels, NUL or a lone surrogate in a
+  string): answering 4xx, always the same for every redelivery, instead of failing in the
+  database with a 500 or 503 on each of Calendly's retries; 403 wrong
   signature or a timestamp outside the tolerance; 413 body over the size limit; 405 not a
   POST. Nothing is stored; a warning is logged without the body.
 - 503 the delivery could not be stored (database down) or no signing key is configured:
