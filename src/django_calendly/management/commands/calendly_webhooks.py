@@ -61,7 +61,7 @@ class Command(BaseCommand):
             elif action == "delete":
                 service.delete_subscription(options["uuid"])
                 self.stdout.write(self.style.SUCCESS(f"Deleted {options['uuid']}."))
-        except service.WebhooksNotAllowed as exc:
+        except (service.WebhooksNotAllowed, service.InvalidSubscription) as exc:
             raise CommandError(str(exc)) from exc
         except NotConfigured as exc:
             raise CommandError(str(exc)) from exc

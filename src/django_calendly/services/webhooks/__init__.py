@@ -37,6 +37,8 @@ from .processing import process_delivery, replay_deliveries
 from .subscriptions import (
     DEFAULT_EVENTS,
     EnsureResult,
+    InvalidSubscription,
+    MissingWebhookScopes,
     WebhooksNotAllowed,
     delete_subscription,
     ensure_subscription,
@@ -51,6 +53,8 @@ __all__ = [
     "KEPT_HEADERS",
     "EnsureResult",
     "InvalidDelivery",
+    "InvalidSubscription",
+    "MissingWebhookScopes",
     "StoredDelivery",
     "WebhooksNotAllowed",
     "check_signature",
