@@ -103,3 +103,31 @@ def test_all_scopes_granted_lets_ensure_through(calendly_sandbox: Any, settings:
     )
     assert result.created
     assert sorted(result.subscription.events) == ["event_type.created", "invitee.created"]
+
+
+def test_the_command_checks_an_oauth_connections_granted_scopes(settings: Any) -> None:
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from django_calendly.models import CalendlyConnection
+
+    settings.CALENDLY_CLIENT_ID = "cid"
+    settings.CALENDLY_BASE_URL = "http://127.0.0.1:9"  # nothing listens: no call may happen
+    user = get_user_model().objects.create_user("ada")
+    CalendlyConnection.objects.create(
+        user=user, owner="https://api.calendly.com/users/U1", access_token="at",
+        refresh_token="rt", expires_at=timezone.now() + timedelta(hours=1),
+        scope="scheduled_events:read webhooks:write",
+    )
+    with pytest.raises(CommandError) as caught:
+        call_command("calendly_webhooks", "ensure", "--url", URL, "--connection-of", "ada",
+                     "--events", "invitee.created", "contact.updated")
+    assert "contacts:read (for contact.updated)" in str(caught.value)
+    assert "Not subscribing" in str(caught.value)
+
+
+def test_the_command_says_when_the_user_has_no_connection() -> None:
+    with pytest.raises(CommandError, match="has no Calendly connection"):
+        call_command("calendly_webhooks", "ensure", "--url", URL, "--connection-of", "nobody")
