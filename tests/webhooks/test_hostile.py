@@ -138,3 +138,29 @@ def test_a_redelivery_of_the_same_webhook_is_still_a_duplicate(client: Any) -> N
     assert again.status_code == 200
     assert again.json() == {"status": "duplicate", "duplicate": True, "id": first.json()["id"]}
     assert WebhookDelivery.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_unstorable_kept_header_is_left_out_not_fatal() -> None:
+    body = _with_uri(json.dumps(p.invitee_uri("EV1", "IN1")))
+    response = Client().post(URL, body, content_type="application/json", headers={
+        SIGNATURE_HEADER: sign(body, KEY), "X-Request-Id": "a\x00b", "User-Agent": "ok"})
+    assert response.status_code == 202, response.content
+    headers = WebhookDelivery.objects.get().headers
+    assert "X-Request-Id" not in headers and headers["User-Agent"] == "ok"
+
+
+@pytest.mark.django_db
+def test_data_the_database_itself_refuses_is_a_400_not_a_503() -> None:
+    """Defence in depth behind the checks above: a DataError (the driver refusing the
+    values, as psycopg does for NUL) is permanent, so it is not answered like an outage."""
+    from unittest import mock
+
+    from django.db import DataError
+
+    body = _with_uri(json.dumps(p.invitee_uri("EV1", "IN1")))
+    with mock.patch("django_calendly.models.WebhookDelivery.objects.create",
+                    side_effect=DataError("invalid byte sequence")):
+        response = _post_raw(body)
+    assert response.status_code == 400
+    assert response.json()["code"] == "unstorable"

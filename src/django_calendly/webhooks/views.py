@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, DataError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -122,6 +122,12 @@ def receive_webhook(request: HttpRequest) -> HttpResponse:
     try:
         # store_delivery keeps only service.KEPT_HEADERS (case-insensitive lookups here).
         stored = service.store_delivery(envelope, body, request.headers)
+    except DataError:
+        # The database refuses this data itself (not a passing outage): every redelivery
+        # would fail the same way, so answer 4xx rather than a 503 retried for 24 hours.
+        logger.error("A verified Calendly webhook could not be stored: the database refused "
+                     "its data; answering 400.")
+        return _reject(request, 400, "unstorable", "The delivery cannot be stored.")
     except DatabaseError:
         logger.exception("Could not store a Calendly webhook delivery; answering 503.")
         return _reject(request, 503, "unavailable", "The delivery cannot be stored now.")

@@ -154,7 +154,11 @@ def store_delivery(
     uri = _resource_uri(payload)
     created_raw = envelope.get("created_at")
     key = idempotency_key(envelope["event"], created_raw, payload)
-    kept = {name: headers[name] for name in KEPT_HEADERS if headers and name in headers}
+    # Headers are not signed: one that no column could hold is left out, not fatal.
+    kept = {
+        name: headers[name] for name in KEPT_HEADERS
+        if headers and name in headers and not _UNSTORABLE.search(headers[name])
+    }
     try:
         created_at = parse_time(created_raw) if isinstance(created_raw, str) else None
     except ValueError:
