@@ -210,10 +210,9 @@ class ContactEvent:
     action: str
     uri: str
     user_uuid: str
-    email: str
     name: str
-    first_name: str
-    last_name: str
+    #: The contact's email addresses (``emails``), in Calendly's order.
+    emails: tuple[str, ...]
     created_at: datetime | None
     updated_at: datetime | None
     deleted_at: datetime | None

@@ -54,8 +54,8 @@ def test_every_subscribable_event_has_a_handler() -> None:
 
 def test_contact_created_updated_deleted_send_typed_signals(client: Any, catch: Any) -> None:
     caught = catch(signals.contact_changed)
-    full = {"uri": CONTACT, "email": "ada@example.com", "first_name": "Ada",
-            "last_name": "L", "name": "Ada L", "created_at": "2026-03-01T10:00:00Z",
+    full = {"uri": CONTACT, "emails": ["ada@example.com", {"email": "a@example.org"}],
+            "name": "Ada L", "created_at": "2026-03-01T10:00:00Z",
             "updated_at": "2026-03-01T10:00:00Z"}
     post_delivery(client, "contact.created", {"user_uuid": "U1", "contact": full}, KEY)
     post_delivery(client, "contact.updated",
@@ -64,9 +64,10 @@ def test_contact_created_updated_deleted_send_typed_signals(client: Any, catch: 
         "uri": CONTACT, "deleted_at": "2026-03-02T10:00:00Z"}}, KEY)
     assert [e.action for e in caught.events] == ["created", "updated", "deleted"]
     created, updated, deleted = caught.events
-    assert (created.uri, created.email, created.user_uuid) == (CONTACT, "ada@example.com", "U1")
+    assert (created.uri, created.user_uuid) == (CONTACT, "U1")
+    assert created.emails == ("ada@example.com", "a@example.org")
     assert updated.name == "Ada Lovelace"
-    assert deleted.deleted_at == datetime(2026, 3, 2, 10, tzinfo=UTC) and deleted.email == ""
+    assert deleted.deleted_at == datetime(2026, 3, 2, 10, tzinfo=UTC) and deleted.emails == ()
     assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"succeeded"}
 
 
@@ -123,8 +124,11 @@ def test_a_contact_without_uri_fails_clearly(client: Any) -> None:
         ("routing_form_submission.created",
          {"uri": f"{p.API}/routing_form_submissions/RF1", "questions_and_answers": {}},
          "payload.questions_and_answers must be an array, not an object."),
-        ("contact.updated", {"user_uuid": "U1", "contact": {"uri": CONTACT, "email": 1}},
-         "payload.contact.email must be a string, not an integer."),
+        ("contact.updated", {"user_uuid": "U1", "contact": {"uri": CONTACT, "name": 1}},
+         "payload.contact.name must be a string, not an integer."),
+        ("contact.updated", {"user_uuid": "U1",
+                             "contact": {"uri": CONTACT, "emails": "a@example.com"}},
+         "payload.contact.emails must be an array, not a string."),
         ("meeting_recap.created", {"event": {}, "recap": "R1"},
          "payload.recap must be an object, not a string."),
     ],

@@ -56,7 +56,7 @@ def _valid_payload(event: str) -> dict[str, Any]:
         return p.event_type()
     if event.startswith("contact"):
         return {"user_uuid": "U1", "contact": {"uri": f"{p.API}/contacts/C1",
-                                               "email": "a@example.com"}}
+                                               "emails": ["a@example.com"]}}
     if event.startswith("meeting_recap"):
         return {"event": {"uri": f"{p.API}/scheduled_events/EV1"},
                 "recap": {"uri": f"{p.API}/meeting_recaps/R1", "summary_md": "s"}}

@@ -150,12 +150,14 @@ ROUTING_FORM_SUBMISSION: FieldSpec = {
     "result": "object",
 }
 
+#: Only what REFERENCE.md establishes for a contact (``name``, the ``emails`` list, times):
+#: a guessed type for any other field would refuse real deliveries.
 CONTACT: FieldSpec = {
     "user_uuid": "string",
     "contact": "object",
-    **_strings(*(f"contact.{k}" for k in (
-        "uri", "email", "first_name", "last_name", "name", "phone_number", "timezone",
-        "owner"))),
+    **_strings("contact.uri", "contact.name"),
+    "contact.emails": "array",
+    "contact.phones": "array",
     **_times("contact.created_at", "contact.updated_at", "contact.deleted_at"),
 }
 

@@ -6,10 +6,22 @@ Contacts are not mirrored (no model holds them); host apps react to ``contact_ch
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from .... import signals
 from ...mirror import parse_time
 from ..context import Context
+
+
+def _emails(value: Any) -> tuple[str, ...]:
+    """The addresses of ``emails``: strings, or objects carrying an ``email`` string."""
+    out = []
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, Mapping):
+            item = item.get("email")
+        if isinstance(item, str) and item:
+            out.append(item)
+    return tuple(out)
 
 
 def handle_contact(ctx: Context) -> None:
@@ -25,10 +37,8 @@ def handle_contact(ctx: Context) -> None:
             action=ctx.delivery.event.split(".", 1)[1],
             uri=uri,
             user_uuid=data.get("user_uuid") or "",
-            email=contact.get("email") or "",
             name=contact.get("name") or "",
-            first_name=contact.get("first_name") or "",
-            last_name=contact.get("last_name") or "",
+            emails=_emails(contact.get("emails")),
             created_at=parse_time(contact.get("created_at")),
             updated_at=parse_time(contact.get("updated_at")),
             deleted_at=parse_time(contact.get("deleted_at")),
