@@ -18,6 +18,7 @@ event is never re-activated by an older ``created``.
 
 Modules: ``keys`` (accepted signing keys, signature check), ``deliveries`` (the log:
 parse, store, enqueue), ``processing`` (one delivery into the mirror, exactly once),
+``fields`` (the field types each family's handler reads, checked before it runs),
 ``context`` and ``handlers`` (the mirror writes of each event family), ``subscriptions``
 (subscriptions at Calendly). This package re-exports their public names.
 """
