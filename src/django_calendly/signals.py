@@ -30,21 +30,27 @@ invitee_no_show_created = Signal()
 invitee_no_show_deleted = Signal()
 routing_form_submission_created = Signal()
 event_type_changed = Signal()
+contact_changed = Signal()
+meeting_recap_changed = Signal()
 webhook_received = Signal()
 
 __all__ = [
+    "ContactEvent",
     "EventTypeEvent",
     "InviteeEvent",
     "InviteeRescheduledEvent",
+    "MeetingRecapEvent",
     "NoShowEvent",
     "RoutingFormSubmissionEvent",
     "WebhookEvent",
+    "contact_changed",
     "event_type_changed",
     "invitee_canceled",
     "invitee_created",
     "invitee_no_show_created",
     "invitee_no_show_deleted",
     "invitee_rescheduled",
+    "meeting_recap_changed",
     "routing_form_submission_created",
     "webhook_received",
 ]
@@ -103,6 +109,9 @@ class InviteeEvent:
     created_at: datetime | None
     updated_at: datetime | None
     superseded: bool = False
+    #: When the invitee was canceled: ``cancellation.created_at``, else (older payloads
+    #: have none) the invitee's ``updated_at``; None while active.
+    canceled_at: datetime | None = None
 
     @classmethod
     def from_payload(cls, data: Mapping[str, Any], *, superseded: bool = False) -> InviteeEvent:
@@ -131,6 +140,10 @@ class InviteeEvent:
             created_at=_time(data.get("created_at")),
             updated_at=_time(data.get("updated_at")),
             superseded=superseded,
+            canceled_at=(
+                _time(cancellation.get("created_at")) or _time(data.get("updated_at"))
+                if data.get("status") == "canceled" else None
+            ),
         )
 
 
@@ -184,3 +197,45 @@ class RoutingFormSubmissionEvent:
     submitter: str
     questions_and_answers: list[Any]
     created_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ContactEvent:
+    """``contact_changed``: ``action`` is ``created``, ``updated`` or ``deleted``.
+
+    Calendly sends ``{user_uuid, contact}``; a deleted contact carries only its ``uri``
+    and ``deleted_at``, so the other fields are empty then. Contacts are not mirrored.
+    """
+
+    action: str
+    uri: str
+    user_uuid: str
+    name: str
+    #: The contact's email addresses (``emails``), in Calendly's order.
+    emails: tuple[str, ...]
+    created_at: datetime | None
+    updated_at: datetime | None
+    deleted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class MeetingRecapEvent:
+    """``meeting_recap_changed``: ``action`` is ``created``, ``updated`` or ``deleted``.
+
+    Calendly sends ``{created_at, event{...}, recap{...}}`` (``updated`` without
+    ``created_at``; ``deleted`` only ``event.uri`` and ``recap{uri, deleted_at}``).
+    ``event_uri`` is empty for an ad-hoc meeting without a scheduled event. Recaps are not
+    mirrored; the transcript stays in the raw ``payload``.
+    """
+
+    action: str
+    uri: str
+    event_uri: str
+    event_name: str
+    start_time: datetime | None
+    end_time: datetime | None
+    summary_md: str
+    action_items_md: str
+    share_link: str
+    created_at: datetime | None
+    deleted_at: datetime | None

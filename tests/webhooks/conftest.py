@@ -28,7 +28,8 @@ class Recorder:
     NAMES = [
         "invitee_created", "invitee_canceled", "invitee_rescheduled",
         "invitee_no_show_created", "invitee_no_show_deleted",
-        "routing_form_submission_created", "event_type_changed", "webhook_received",
+        "routing_form_submission_created", "event_type_changed", "contact_changed",
+        "meeting_recap_changed", "webhook_received",
     ]
 
     def __init__(self) -> None:

@@ -90,13 +90,14 @@ def test_two_workers_never_process_one_delivery_twice(recorder: Any) -> None:
     with mock.patch("django_calendly.services.webhooks.deliveries._enqueue"):
         stored = store_delivery(envelope, json.dumps(envelope).encode())
     assert stored.id is not None
+    delivery_id: int = stored.id  # narrowed once: the closure below cannot see the assert
     barrier = threading.Barrier(4)
     results: list[str] = []
 
     def work() -> None:
         barrier.wait()
         try:
-            results.append(process_delivery(stored.id))
+            results.append(process_delivery(delivery_id))
         finally:
             connection.close()
 

@@ -1,6 +1,6 @@
-"""Property-based: whatever a signed delivery holds, the receiver answers 200, 202 or 400,
-and processing ends with the delivery ``succeeded`` or ``failed`` (never an exception out
-of the receiver, never a 500, never a half-written mirror)."""
+"""Property-based: whatever a signed delivery holds, the receiver answers 2xx or 4xx (JSON),
+never a 5xx; a 4xx stores nothing, and a stored delivery ends ``succeeded`` or ``failed``
+(never an exception out of the receiver, never a half-written mirror)."""
 
 from __future__ import annotations
 
@@ -24,13 +24,18 @@ URL = "/modules/calendly/webhook/"
 EVENTS = [
     "invitee.created", "invitee.canceled", "invitee_no_show.created",
     "invitee_no_show.deleted", "event_type.created", "event_type.updated",
-    "event_type.deleted", "routing_form_submission.created", "an.unknown_event",
+    "event_type.deleted", "routing_form_submission.created", "contact.created",
+    "contact.deleted", "meeting_recap.created", "meeting_recap.deleted", "an.unknown_event",
 ]
 
 # JSON values of every type, with the strings a Calendly payload holds (times, URIs).
 _scalars = (
     st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70)
     | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20)
+    # NUL, lone surrogates and their neighbours: valid JSON escapes, unstorable text.
+    | st.text(st.characters(min_codepoint=0xD7F0, max_codepoint=0xE010, exclude_categories=()),
+              max_size=4)
+    | st.text(st.sampled_from(["\x00", "a", "\u2028", "\U0001f600"]), max_size=4)
     | st.sampled_from([
         "2026-01-01T10:00:00Z", "not-a-date", "9999-99-99T00:00:00Z", "",
         f"{p.API}/scheduled_events/EV1", f"{p.API}/invitee_no_shows/NS1", "x" * 600,
@@ -49,6 +54,12 @@ def _valid_payload(event: str) -> dict[str, Any]:
         return {**p.invitee("EV1", "IN1"), "scheduled_event": p.scheduled_event("EV1")}
     if event.startswith("event_type"):
         return p.event_type()
+    if event.startswith("contact"):
+        return {"user_uuid": "U1", "contact": {"uri": f"{p.API}/contacts/C1",
+                                               "emails": ["a@example.com"]}}
+    if event.startswith("meeting_recap"):
+        return {"event": {"uri": f"{p.API}/scheduled_events/EV1"},
+                "recap": {"uri": f"{p.API}/meeting_recaps/R1", "summary_md": "s"}}
     return {"uri": f"{p.API}/routing_form_submissions/RF1", "questions_and_answers": []}
 
 
@@ -89,7 +100,11 @@ def test_any_signed_delivery_is_answered_and_processed_cleanly(data: Any, event:
         URL, body, content_type="application/json", headers={SIGNATURE_HEADER: sign(body, KEY)}
     )
 
-    assert response.status_code in (200, 202), response.content
+    assert response.status_code in (200, 202, 400), response.content
+    if response.status_code == 400:  # refused up front (unstorable): nothing written
+        assert response.json()["code"] in {"unstorable_text", "too_deep"}
+        assert not WebhookDelivery.objects.exists()
+        return
     delivery = WebhookDelivery.objects.get()  # stored, whatever its content
     assert delivery.status in ("succeeded", "failed")
     if delivery.status == "failed":

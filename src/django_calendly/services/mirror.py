@@ -103,7 +103,11 @@ def invitee_fields(data: Json) -> dict[str, Any]:
         "old_invitee": data.get("old_invitee") or "",
         "new_invitee": data.get("new_invitee") or "",
         "no_show": no_show.get("uri") or "",
-        "canceled_at": parse_time(cancellation.get("created_at"))
+        # Older payloads have no cancellation.created_at: the invitee's updated_at is
+        # when it was canceled then (a canceled invitee changes no more).
+        "canceled_at": (
+            parse_time(cancellation.get("created_at")) or parse_time(data.get("updated_at"))
+        )
         if data.get("status") == Invitee.STATUS_CANCELED
         else None,
     }

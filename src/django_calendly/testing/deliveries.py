@@ -56,9 +56,10 @@ def signed_delivery(
 ) -> tuple[bytes, dict[str, str]]:
     """``(body_bytes, headers)`` of a delivery signed with ``key``.
 
-    ``created_at`` is the envelope's creation time (part of the idempotency key: reuse it
-    to simulate a Calendly redelivery); ``timestamp`` the signature's Unix time (default
-    now; pass an old one to test the tolerance).
+    ``created_at`` is the envelope's creation time (part of the idempotency key with the
+    event and payload: reuse all three to simulate a Calendly redelivery);
+    ``timestamp`` the signature's Unix time (default now; pass an old one to test the
+    tolerance).
     """
     body = json.dumps(envelope(event, payload, created_at=created_at)).encode("utf-8")
     headers = {

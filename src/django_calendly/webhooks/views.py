@@ -5,9 +5,14 @@ hours, then the subscription is disabled):
 
 - 202 ``{"status": "accepted", "id": ...}``: verified and stored; processing is enqueued.
 - 200 ``{"status": "duplicate", "duplicate": true}``: already stored; not processed again.
-- 400 missing or malformed signature, body that is not a Calendly envelope; 403 wrong
-  signature or a timestamp outside the tolerance; 413 body over the size limit; 405 not a
-  POST. Nothing is stored; a warning is logged without the body.
+- 400 missing or malformed signature, body that is not a Calendly envelope, or a signed
+  body no database can hold (nested deeper than 32 levels, NUL or a lone surrogate in a
+  string): answering 4xx, always the same for every redelivery, instead of failing in the
+  database with a 500 or 503 on each of Calendly's retries; 403 wrong
+  signature or a timestamp outside the tolerance; 413 body over the size limit (chunked
+  bodies without Content-Length are read up to it); 405 not a POST; 411 a chunked body on a
+  WSGI server that does not set ``wsgi.input_terminated`` (it cannot be read safely).
+  Nothing is stored; a warning is logged without the body.
 - 503 the delivery could not be stored (database down) or no signing key is configured:
   Calendly redelivers later, so nothing is lost.
 
@@ -20,7 +25,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, DataError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -47,15 +52,44 @@ def _reject(request: HttpRequest, status: int, code: str, message: str) -> JsonR
 
 def _read_body(request: HttpRequest, limit: int) -> bytes | None:
     """The raw body, or None when it is larger than ``limit`` (never reads more than
-    ``limit + 1`` bytes, whatever Content-Length claims)."""
+    ``limit + 1`` bytes, whatever Content-Length claims).
+
+    A chunked body has no Content-Length; Django's WSGI request then reads it as empty.
+    When the server says its input stream ends with the body (``wsgi.input_terminated``:
+    gunicorn, mod_wsgi, ...), it is read from there, up to the same limit. (Under ASGI
+    Django has buffered the whole body already, and ``request.read`` returns it.)
+    """
+    meta = request.META
     try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        declared = int(meta.get("CONTENT_LENGTH") or 0)
     except ValueError:
         declared = 0
     if declared > limit:
         return None
-    body = request.read(limit + 1)
-    return None if len(body) > limit else body
+    stream: Any = request
+    if not meta.get("CONTENT_LENGTH") and meta.get("wsgi.input_terminated"):
+        stream = meta["wsgi.input"]
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:  # read() may return less than asked for before the end
+        chunk = stream.read(limit + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return None if size > limit else b"".join(chunks)
+
+
+def _length_unknown(request: HttpRequest) -> bool:
+    """A chunked body the server cannot hand over whole: no Content-Length and no promise
+    that the input stream ends with the body (reading on could block forever)."""
+    meta = request.META
+    return (
+        "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "").lower()
+        and not meta.get("CONTENT_LENGTH")
+        and not meta.get("wsgi.input_terminated")
+        and "wsgi.input" in meta
+    )
 
 
 @csrf_exempt
@@ -63,6 +97,9 @@ def _read_body(request: HttpRequest, limit: int) -> bytes | None:
 @transaction.non_atomic_requests
 def receive_webhook(request: HttpRequest) -> HttpResponse:
     limit = calendly_settings.WEBHOOK_MAX_BODY_BYTES
+    if _length_unknown(request):
+        return _reject(request, 411, "length_required",
+                       "This server cannot read a chunked body; send Content-Length.")
     body = _read_body(request, limit)
     if body is None:
         return _reject(request, 413, "too_large", f"The body is larger than {limit} bytes.")
@@ -85,6 +122,12 @@ def receive_webhook(request: HttpRequest) -> HttpResponse:
     try:
         # store_delivery keeps only service.KEPT_HEADERS (case-insensitive lookups here).
         stored = service.store_delivery(envelope, body, request.headers)
+    except DataError:
+        # The database refuses this data itself (not a passing outage): every redelivery
+        # would fail the same way, so answer 4xx rather than a 503 retried for 24 hours.
+        logger.error("A verified Calendly webhook could not be stored: the database refused "
+                     "its data; answering 400.")
+        return _reject(request, 400, "unstorable", "The delivery cannot be stored.")
     except DatabaseError:
         logger.exception("Could not store a Calendly webhook delivery; answering 503.")
         return _reject(request, 503, "unavailable", "The delivery cannot be stored now.")

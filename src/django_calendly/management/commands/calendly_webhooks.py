@@ -45,6 +45,11 @@ class Command(BaseCommand):
             "--events", nargs="+", metavar="EVENT",
             help=f"Events to receive (default: {' '.join(service.DEFAULT_EVENTS)}).",
         )
+        ensure.add_argument(
+            "--connection-of", metavar="USERNAME", dest="connection_of",
+            help="Act with this user's OAuth connection instead of CALENDLY_ACCESS_TOKEN; "
+            "the scopes it was granted are checked before subscribing.",
+        )
         delete = sub.add_parser("delete", help="Delete a subscription (uuid or URI).")
         delete.add_argument("uuid")
         replay = sub.add_parser("replay", help="Process stored deliveries again, now.")
@@ -84,7 +89,7 @@ class Command(BaseCommand):
             elif action == "delete":
                 service.delete_subscription(options["uuid"])
                 self.stdout.write(self.style.SUCCESS(f"Deleted {options['uuid']}."))
-        except service.WebhooksNotAllowed as exc:
+        except (service.WebhooksNotAllowed, service.InvalidSubscription) as exc:
             raise CommandError(str(exc)) from exc
         except NotConfigured as exc:
             raise CommandError(str(exc)) from exc
@@ -105,8 +110,13 @@ class Command(BaseCommand):
             )
 
     def _ensure(self, options: dict[str, Any]) -> None:
+        client: Any = None
+        granted: str | None = None
+        if options.get("connection_of"):
+            client, granted = self._connection_client(options["connection_of"])
         result = service.ensure_subscription(
-            options["url"], scope=options["scope"], events=options["events"]
+            options["url"], scope=options["scope"], events=options["events"],
+            client=client, granted_scopes=granted,
         )
         for uri in result.deleted:
             self.stdout.write(f"Deleted {uri} (was delivering to the same URL).")
@@ -119,6 +129,23 @@ class Command(BaseCommand):
         )
         if result.created:
             self.stdout.write("Its signing key is stored encrypted; deliveries are verified.")
+
+    def _connection_client(self, username: str) -> tuple[Any, str | None]:
+        """The client of ``username``'s OAuth connection and the scopes it was granted
+        (None when Calendly did not say, so Calendly's own answer decides)."""
+        from django.contrib.auth import get_user_model
+
+        from ...models import CalendlyConnection
+        from ...services.clients import get_client
+
+        user_model = get_user_model()
+        user = user_model._default_manager.filter(**{user_model.USERNAME_FIELD: username}).first()
+        connection = (
+            CalendlyConnection.objects.filter(user=user).first() if user is not None else None
+        )
+        if connection is None:
+            raise CommandError(f"{username!r} has no Calendly connection (Connect Calendly).")
+        return get_client(user, background=True), connection.scope or None
 
     def _replay(self, options: dict[str, Any]) -> None:
         ids: list[int] = list(options["ids"])

@@ -18,6 +18,7 @@ event is never re-activated by an older ``created``.
 
 Modules: ``keys`` (accepted signing keys, signature check), ``deliveries`` (the log:
 parse, store, enqueue), ``processing`` (one delivery into the mirror, exactly once),
+``fields`` (the field types each family's handler reads, checked before it runs),
 ``context`` and ``handlers`` (the mirror writes of each event family), ``subscriptions``
 (subscriptions at Calendly). This package re-exports their public names.
 """
@@ -37,6 +38,8 @@ from .processing import process_delivery, replay_deliveries
 from .subscriptions import (
     DEFAULT_EVENTS,
     EnsureResult,
+    InvalidSubscription,
+    MissingWebhookScopes,
     WebhooksNotAllowed,
     delete_subscription,
     ensure_subscription,
@@ -51,6 +54,8 @@ __all__ = [
     "KEPT_HEADERS",
     "EnsureResult",
     "InvalidDelivery",
+    "InvalidSubscription",
+    "MissingWebhookScopes",
     "StoredDelivery",
     "WebhooksNotAllowed",
     "check_signature",

@@ -21,7 +21,13 @@ from ..caching import ProcessCache
 
 logger = logging.getLogger("django_calendly.webhooks")
 
-def _load_subscription_keys() -> tuple[tuple[str, ...], str]:
+#: A subscription's row as the cache last saw it: (pk, ciphertext of its signing key).
+_Row = tuple[int, str]
+#: (accepted keys, the subscriptions' organization, the rows holding each key).
+_Keys = tuple[tuple[str, ...], str, dict[str, tuple[_Row, ...]]]
+
+
+def _load_subscription_keys() -> _Keys:
     """The signing keys of the subscriptions this app created, and their organization.
 
     Read as ciphertext and decrypted row by row: one key that can no longer be decrypted
@@ -30,29 +36,29 @@ def _load_subscription_keys() -> tuple[tuple[str, ...], str]:
     rows = list(
         WebhookSubscription.objects.order_by("-created_at")
         .annotate(sealed=Cast("signing_key", output_field=TextField()))
-        .values_list("sealed", "organization", "uri")
+        .values_list("pk", "sealed", "organization", "uri")
     )
-    keys = []
-    for sealed, _, uri in rows:
+    owners: dict[str, list[_Row]] = {}
+    for pk, sealed, _, uri in rows:
         if not sealed:
             continue
         try:
-            keys.append(decrypt(sealed))
+            owners.setdefault(decrypt(sealed), []).append((pk, sealed))
         except ValueError:
             logger.error(
                 "The signing key of webhook subscription %s cannot be decrypted "
                 "(CALENDLY_ENCRYPTION_KEYS lost its key?); it is not accepted.",
                 uri,
             )
-    return tuple(dict.fromkeys(keys)), next((o for _, o, _ in rows if o), "")
+    organization = next((o for _, _, o, _ in rows if o), "")
+    return tuple(owners), organization, {k: tuple(v) for k, v in owners.items()}
 
 
 # Fernet-decrypting the keys on every delivery would make ingest slow. A signature that
 # matches no key reloads early (at most once a second), so a subscription created by another
-# process is accepted at once.
-_key_cache: ProcessCache[tuple[tuple[str, ...], str]] = ProcessCache(
-    _load_subscription_keys, ((), "")
-)
+# process is accepted at once; a key found in the cache is confirmed against the database
+# (one indexed query), so a subscription deleted by another process is refused at once.
+_key_cache: ProcessCache[_Keys] = ProcessCache(_load_subscription_keys, ((), "", {}))
 
 
 def invalidate_signing_keys(*args: Any, **kwargs: Any) -> None:
@@ -82,17 +88,61 @@ def _default_organization() -> str:
     return _key_cache.get()[1]
 
 
+def _still_stored(rows: tuple[_Row, ...]) -> bool:
+    """Whether one of ``rows`` still exists with the same key (not deleted, not re-keyed):
+    the database, not this process's cache, decides whether a subscription's key counts."""
+    pks = [pk for pk, _ in rows]
+    sealed = {pk: ciphertext for pk, ciphertext in rows}
+    current = (
+        WebhookSubscription.objects.filter(pk__in=pks)
+        .annotate(sealed=Cast("signing_key", output_field=TextField()))
+        .values_list("pk", "sealed")
+    )
+    return any(sealed.get(pk) == ciphertext for pk, ciphertext in current)
+
+
+def _verify_subscription_keys(
+    body: bytes, header: str | None, tolerance: int, now: float | None, *, refresh: bool
+) -> int | None:
+    """The timestamp when a stored subscription's key signed ``body``, else None."""
+    keys, _, owners = _key_cache.get(refresh=refresh)
+    for key in keys:
+        try:
+            timestamp = verify(body, header, [key], tolerance=tolerance, now=now)
+        except SignatureError as exc:
+            if exc.code == "mismatch":
+                continue
+            raise
+        if _still_stored(owners[key]):
+            return timestamp
+        # Deleted or re-keyed by another process since our last read.
+        invalidate_signing_keys()
+        return None
+    return None
+
+
 def check_signature(body: bytes, header: str | None, *, now: float | None = None) -> int:
     """Verify ``header`` against the raw ``body``; return the signed timestamp.
+
+    The configured keys are checked first; a subscription's key only counts while its row
+    is stored (a deleted subscription's key is refused at once in every process).
 
     Raises ``SignatureError`` (``.code``: missing, malformed, stale, future, mismatch,
     no_keys).
     """
     tolerance = calendly_settings.WEBHOOK_TOLERANCE
-    try:
-        return verify(body, header, signing_keys(), tolerance=tolerance, now=now)
-    except SignatureError as exc:
-        if exc.code not in {"mismatch", "no_keys"}:
-            raise
-        # A subscription created by another process since our last read: look once more.
-        return verify(body, header, signing_keys(refresh=True), tolerance=tolerance, now=now)
+    configured = [k for k in calendly_settings.WEBHOOK_SIGNING_KEY if k]
+    if configured:
+        try:
+            return verify(body, header, configured, tolerance=tolerance, now=now)
+        except SignatureError as exc:
+            if exc.code != "mismatch":
+                raise
+    for refresh in (False, True):
+        # The second pass: a subscription created by another process since our last read.
+        timestamp = _verify_subscription_keys(body, header, tolerance, now, refresh=refresh)
+        if timestamp is not None:
+            return timestamp
+    if not configured and not _key_cache.get()[0]:
+        raise SignatureError("no_keys", "No webhook signing key is configured.")
+    raise SignatureError("mismatch", "The signature does not match any signing key.")

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ...client.operations import (
+    WEBHOOK_EVENT_SCOPES,
+    WEBHOOK_EVENT_SUBSCRIPTION_SCOPES,
+    missing_scopes,
+    parse_scopes,
+    scope_granted,
+)
 from ...conf import calendly_settings
 from ...models import WebhookSubscription
 from ..mirror import last_segment
@@ -28,6 +35,57 @@ DEFAULT_EVENTS = [
 
 class WebhooksNotAllowed(Exception):
     """Calendly refused to manage webhook subscriptions for this account (plan or role)."""
+
+
+class MissingWebhookScopes(WebhooksNotAllowed):
+    """The token lacks the read scope some requested events need (REFERENCE.md section 6).
+
+    ``missing`` maps each missing scope to the requested events that need it.
+    """
+
+    def __init__(self, missing: dict[str, list[str]], *, refused_by_calendly: bool) -> None:
+        self.missing = missing
+        needs = "; ".join(
+            f"{scope} (for {', '.join(events)})" if events else scope
+            for scope, events in sorted(missing.items())
+        )
+        who = "Calendly refused the subscription" if refused_by_calendly else "Not subscribing"
+        super().__init__(
+            f"{who}: the token lacks {needs}. Connect Calendly again granting "
+            "these scopes, or leave those events out (--events)."
+        )
+
+
+class InvalidSubscription(ValueError):
+    """Events Calendly would refuse: unknown names, or a subscription scope they do not
+    allow (routing_form_submission.* organization only, meeting_recap.* user only)."""
+
+
+def _check_events(events: Sequence[str], scope: str) -> None:
+    unknown = [e for e in events if e not in WEBHOOK_EVENT_SCOPES]
+    if unknown:
+        raise InvalidSubscription(
+            f"Unknown webhook event(s): {', '.join(unknown)}. Calendly sends: "
+            f"{', '.join(WEBHOOK_EVENT_SCOPES)}."
+        )
+    wrong = [e for e in events if scope not in WEBHOOK_EVENT_SUBSCRIPTION_SCOPES[e]]
+    if wrong:
+        allowed = "; ".join(
+            f"{e} only at {' or '.join(WEBHOOK_EVENT_SUBSCRIPTION_SCOPES[e])} scope"
+            for e in wrong
+        )
+        raise InvalidSubscription(
+            f"Calendly does not allow these events at {scope} scope: {allowed}. Subscribe "
+            "them separately with the --scope they allow."
+        )
+
+
+def _events_needing(scopes: Iterable[str], events: Sequence[str]) -> dict[str, list[str]]:
+    """Each scope in ``scopes`` with the requested events whose read scope it covers."""
+    return {
+        scope: [e for e in events if scope_granted([scope], WEBHOOK_EVENT_SCOPES[e])]
+        for scope in scopes
+    }
 
 
 @dataclass(frozen=True)
@@ -51,7 +109,13 @@ def _organization_and_user(client: Any) -> tuple[str, str]:
     return organization, str(me.get("uri") or "")
 
 
-def _not_allowed(exc: Exception) -> WebhooksNotAllowed:
+def _not_allowed(exc: Exception, events: Sequence[str] = ()) -> WebhooksNotAllowed:
+    from ...client import errors
+
+    if isinstance(exc, errors.InsufficientScope) and exc.required_scopes:
+        return MissingWebhookScopes(
+            _events_needing(exc.required_scopes, events), refused_by_calendly=True
+        )
     detail = getattr(exc, "message", "") or str(exc)
     return WebhooksNotAllowed(
         f"Calendly refused to manage webhook subscriptions (403: {detail}). Webhooks need a "
@@ -99,6 +163,7 @@ def ensure_subscription(
     scope: str = "organization",
     events: Sequence[str] | None = None,
     client: Any = None,
+    granted_scopes: str | Iterable[str] | None = None,
 ) -> EnsureResult:
     """Make exactly one active subscription deliver ``events`` to ``url``.
 
@@ -106,18 +171,37 @@ def ensure_subscription(
     delivering to ``url`` (Calendly refuses a second one for the same URL anyway, and two
     would double every delivery); otherwise creates one with a fresh random signing key,
     stored encrypted in ``WebhookSubscription``.
+
+    Events Calendly would refuse are refused first (``InvalidSubscription``). When the
+    token's scopes are known (``granted_scopes``: an OAuth connection's granted ``scope``),
+    events whose read scope is missing are refused before any call
+    (``MissingWebhookScopes``, naming the scopes and the events needing them); the same
+    error reports Calendly's own "Insufficient scope" refusal.
     """
     from ...client import errors
 
     if scope not in {"organization", "user"}:
-        raise ValueError("scope must be 'organization' or 'user'.")
+        raise InvalidSubscription("scope must be 'organization' or 'user'.")
     wanted = sorted(set(events or DEFAULT_EVENTS))
+    _check_events(wanted, scope)
+    if granted_scopes is not None:
+        granted = parse_scopes(granted_scopes)
+        lacking = missing_scopes(granted, [WEBHOOK_EVENT_SCOPES[e] for e in wanted])
+        if lacking:
+            raise MissingWebhookScopes(
+                _events_needing(lacking, wanted), refused_by_calendly=False
+            )
     client = _client(client)
     organization, user = _organization_and_user(client)
     # (_list_subscriptions turns Calendly's 403s into WebhooksNotAllowed itself.)
-    current = [
-        s for s in _list_subscriptions(client, organization, user) if s.get("callback_url") == url
-    ]
+    try:
+        listed = _list_subscriptions(client, organization, user)
+    except WebhooksNotAllowed as exc:
+        cause = exc.__cause__
+        if isinstance(cause, errors.InsufficientScope):
+            raise _not_allowed(cause, wanted) from cause
+        raise
+    current = [s for s in listed if s.get("callback_url") == url]
     keep: dict[str, Any] | None = None
     for sub in current:
         matches = (
@@ -160,7 +244,7 @@ def ensure_subscription(
             signing_key=key,
         )
     except errors.PermissionDenied as exc:
-        raise _not_allowed(exc) from exc
+        raise _not_allowed(exc, wanted) from exc
     local = record_subscription(
         resource, signing_key=key, url=url, scope=scope, organization=organization,
         events=wanted,

@@ -1,4 +1,10 @@
-"""The handlers of each webhook event family: mirror writes and the signals they call for."""
+"""The handlers of each webhook event family: mirror writes and the signals they call for.
+
+Every handler in ``HANDLERS`` first checks the payload against its family's field types
+(``fields.check_payload``), so no handler ever writes a value of the wrong type: the
+delivery fails with an error naming the field instead. Families without a mirror table
+have their own module (``contact``, ``meeting_recap``).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from ... import signals
-from ...models import EventType, Invitee, InviteeNoShow, RoutingFormSubmission, ScheduledEvent
-from ..mirror import (
+from .... import signals
+from ....models import EventType, Invitee, InviteeNoShow, RoutingFormSubmission, ScheduledEvent
+from ...mirror import (
     bulk_upsert,
     current_no_shows,
     event_type_fields,
@@ -19,10 +25,13 @@ from ..mirror import (
     parse_time,
     scheduled_event_fields,
 )
-from .context import Context as _Context
-from .context import _apply, _get_or_insert, _lock, _superseded
-from .deliveries import _resource_uri
-from .keys import _default_organization
+from .. import fields
+from ..context import Context as _Context
+from ..context import _apply, _get_or_insert, _lock, _superseded
+from ..deliveries import _resource_uri
+from ..keys import _default_organization
+from .contact import handle_contact
+from .meeting_recap import handle_meeting_recap
 
 Json = Mapping[str, Any]
 
@@ -299,13 +308,33 @@ def _handle_routing_form_submission(ctx: _Context) -> None:
     )
 
 
-HANDLERS: dict[str, Callable[[_Context], None]] = {
-    "invitee.created": _handle_invitee,
-    "invitee.canceled": _handle_invitee,
-    "invitee_no_show.created": _handle_no_show,
-    "invitee_no_show.deleted": _handle_no_show,
-    "event_type.created": _handle_event_type,
-    "event_type.updated": _handle_event_type,
-    "event_type.deleted": _handle_event_type,
-    "routing_form_submission.created": _handle_routing_form_submission,
+Handler = Callable[[_Context], None]
+
+
+def _typed(spec: fields.FieldSpec, handler: Handler) -> Handler:
+    """``handler`` preceded by the type check of every field it reads."""
+
+    def run(ctx: _Context) -> None:
+        fields.check_payload(ctx.payload, spec)
+        handler(ctx)
+
+    run.__name__ = run.__qualname__ = handler.__name__
+    run.__doc__ = handler.__doc__
+    return run
+
+
+_FAMILIES: tuple[tuple[tuple[str, ...], fields.FieldSpec, Handler], ...] = (
+    (("invitee.created", "invitee.canceled"), fields.INVITEE, _handle_invitee),
+    (("invitee_no_show.created", "invitee_no_show.deleted"), fields.NO_SHOW, _handle_no_show),
+    (("event_type.created", "event_type.updated", "event_type.deleted"), fields.EVENT_TYPE,
+     _handle_event_type),
+    (("routing_form_submission.created",), fields.ROUTING_FORM_SUBMISSION,
+     _handle_routing_form_submission),
+    (("contact.created", "contact.updated", "contact.deleted"), fields.CONTACT, handle_contact),
+    (("meeting_recap.created", "meeting_recap.updated", "meeting_recap.deleted"),
+     fields.MEETING_RECAP, handle_meeting_recap),
+)
+
+HANDLERS: dict[str, Handler] = {
+    event: _typed(spec, handler) for events, spec, handler in _FAMILIES for event in events
 }
