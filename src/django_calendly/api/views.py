@@ -18,11 +18,11 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
-from rest_framework.views import APIView
 
 from ..services import calendly_api as service
 from . import serializers as s
 from .errors import exception_handler
+from .idempotency import IdempotentAPIView
 from .permissions import Access, permission_classes_for
 from .responses import (
     collection_response,
@@ -41,8 +41,9 @@ DELETED = (204, OpenApiResponse(description="Deleted; no body."))
 EVENT_UUID = path_uuid("uuid", "Scheduled event uuid (last segment of its URI).")
 
 
-class CalendlyAPIView(APIView):
-    """Base of the endpoints: JSON in and out, settings-driven permissions, our error shape."""
+class CalendlyAPIView(IdempotentAPIView):
+    """Base of the endpoints: JSON in and out, settings-driven permissions, our error shape,
+    ``Idempotency-Key`` on POSTs (``idempotency.IdempotentAPIView``)."""
 
     access: Access = "read"
     renderer_classes = [JSONRenderer]
