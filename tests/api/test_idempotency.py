@@ -258,3 +258,24 @@ def test_other_methods_ignore_the_header(sb: Any, world: Any, api: APIClient) ->
     url = BASE + f"scheduled/events/{world.event_uuid}/"
     assert api.get(url, HTTP_IDEMPOTENCY_KEY="\t").status_code == 200
     assert not IdempotencyKey.objects.exists()
+
+
+def test_the_schema_documents_the_header_on_every_post_only(tmp_path: Any) -> None:
+    import yaml
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--urlconf",
+                 "tests.api.schema_urls", "--file", str(out))
+    paths = yaml.safe_load(out.read_text())["paths"]
+    seen = {"post": 0, "other": 0}
+    for item in paths.values():
+        for method, operation in item.items():
+            names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "header"]
+            if method == "post":
+                assert names == ["Idempotency-Key"], operation["operationId"]
+                seen["post"] += 1
+            else:
+                assert "Idempotency-Key" not in names
+                seen["other"] += 1
+    assert seen["post"] >= 5 and seen["other"] > 0  # the 5 POSTs of today, and any new one
