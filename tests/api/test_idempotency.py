@@ -279,3 +279,43 @@ def test_the_schema_documents_the_header_on_every_post_only(tmp_path: Any) -> No
                 assert "Idempotency-Key" not in names
                 seen["other"] += 1
     assert seen["post"] >= 5 and seen["other"] > 0  # the 5 POSTs of today, and any new one
+
+
+def test_a_running_claim_outlives_a_short_ttl(
+    sb: Any, world: Any, api: APIClient, staff: Any, settings: Any
+) -> None:
+    # A TTL shorter than the first request must not free its key while it runs.
+    settings.CALENDLY_IDEMPOTENCY_WAIT = 0
+    _running(staff, cancel_url(world), {}, "slow", timedelta(seconds=5))
+    IdempotencyKey.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert_error(post(api, cancel_url(world), {}, "slow"), 409, "idempotency_in_progress")
+    assert post(api, cancel_url(world), {}, "another").status_code == 201  # purges nothing
+    assert IdempotencyKey.objects.filter(key="slow").exists()
+    assert cancels(sb, world) == 1
+
+
+def test_an_abandoned_expired_claim_frees_the_key(
+    sb: Any, world: Any, api: APIClient, staff: Any
+) -> None:
+    _running(staff, cancel_url(world), {}, "gone", timedelta(hours=1))
+    IdempotencyKey.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert post(api, cancel_url(world), {}, "gone").status_code == 201
+    assert cancels(sb, world) == 1
+
+
+def test_malformed_json_with_a_key_is_400_and_claims_nothing(
+    sb: Any, world: Any, api: APIClient
+) -> None:
+    response = api.post(cancel_url(world), "{not json", content_type="application/json",
+                        HTTP_IDEMPOTENCY_KEY="bad-json")
+    assert_error(response, 400, "invalid_input")
+    assert not IdempotencyKey.objects.exists() and cancels(sb, world) == 0
+
+
+@pytest.mark.parametrize("name", ["IDEMPOTENCY_TTL", "IDEMPOTENCY_WAIT"])
+@pytest.mark.parametrize("value", ["soon", -1])
+def test_bad_settings_are_system_check_errors(name: str, value: Any, settings: Any) -> None:
+    from django_calendly.checks import check_settings
+
+    setattr(settings, f"CALENDLY_{name}", value)
+    assert [m for m in check_settings() if m.id == "calendly.E002" and name in m.msg]

@@ -34,11 +34,12 @@ import logging
 import re
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpResponse, HttpResponseBase, QueryDict
 from django.utils import timezone
 from rest_framework import exceptions as drf_exceptions
@@ -114,15 +115,24 @@ def fingerprint(request: Request) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _expired(now: datetime) -> Q:
+    """Rows past ``expires_at`` that no request still works on.
+
+    A "running" row is left alone until it is abandoned, even past its expiry (a TTL
+    shorter than a request): deleting it would let a retry run while the first still does.
+    """
+    return Q(expires_at__lte=now) & (
+        Q(state=IdempotencyKey.DONE) | Q(created_at__lte=now - ABANDONED_AFTER)
+    )
+
+
 def purge_expired(limit: int = _PURGE_BATCH) -> int:
     """Delete up to ``limit`` expired keys (their stored answers with them)."""
     now = timezone.now()
-    pks = list(
-        IdempotencyKey.objects.filter(expires_at__lte=now).values_list("pk", flat=True)[:limit]
-    )
+    pks = list(IdempotencyKey.objects.filter(_expired(now)).values_list("pk", flat=True)[:limit])
     if not pks:
         return 0
-    deleted, _ = IdempotencyKey.objects.filter(pk__in=pks, expires_at__lte=now).delete()
+    deleted, _ = IdempotencyKey.objects.filter(_expired(now), pk__in=pks).delete()
     return deleted
 
 
@@ -176,9 +186,11 @@ def claim(request: Request) -> Claim | None:
         except IntegrityError:
             pass  # somebody holds the key: read what they have
         found = IdempotencyKey.objects.filter(user_id=user_pk, key=key).first()
-        if found is not None and found.expires_at <= now:
-            IdempotencyKey.objects.filter(pk=found.pk, expires_at__lte=now).delete()
-            found = None
+        if found is not None and found.expires_at <= now and (
+            found.state == IdempotencyKey.DONE or now - found.created_at >= ABANDONED_AFTER
+        ):
+            IdempotencyKey.objects.filter(_expired(now), pk=found.pk).delete()
+            found = None  # expired: the key is free again
         if found is not None:
             if found.fingerprint != digest:
                 raise _invalid(
