@@ -92,3 +92,22 @@ def test_ten_concurrent_retries_without_waiting_get_409_then_the_answer(
     assert retried.status_code == 201 and retried.content == first.content
     assert retried["Idempotent-Replayed"] == "true"
     assert _created(sb) == 1
+
+
+def test_with_atomic_requests_the_retries_wait_at_the_insert(
+    sb: Any, world: Any, staff: Any
+) -> None:
+    # ATOMIC_REQUESTS: the claim commits with the request; concurrent INSERTs of the same
+    # key block on the unique index until it does, then read the stored answer.
+    from django.db import connections
+
+    db = connections.settings["default"]  # the dict every thread's connection is built on
+    db["ATOMIC_REQUESTS"] = True
+    try:
+        sb.configure(latency=0.3)
+        answers = _storm(staff, world.invitee_uri, "atomic")
+    finally:
+        db["ATOMIC_REQUESTS"] = False
+    assert _created(sb) == 1
+    assert [a.status_code for a in answers] == [201] * N
+    assert len({a.content for a in answers}) == 1
