@@ -48,7 +48,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     for name in ("TIMEOUT", "CONNECT_TIMEOUT", "MAX_RETRIES", "MAX_RETRY_WAIT",
                  "REQUEST_MAX_RETRIES", "REQUEST_MAX_RETRY_WAIT",
                  "WEBHOOK_TOLERANCE", "WEBHOOK_MAX_BODY_BYTES", "SYNC_CONCURRENCY",
-                 "SYNC_DAYS_BACK", "SYNC_DAYS_AHEAD"):
+                 "SYNC_DAYS_BACK", "SYNC_DAYS_AHEAD", "IDEMPOTENCY_TTL", "IDEMPOTENCY_WAIT"):
         try:
             number = getattr(calendly_settings, name)
         except (TypeError, ValueError):

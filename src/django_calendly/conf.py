@@ -165,6 +165,12 @@ SETTINGS: dict[str, Setting] = {
         "database", _str, "Where the shared per-user rate limit is counted: database, or a "
         "limits storage URI such as redis://127.0.0.1:6379/0."
     ),
+    "IDEMPOTENCY_TTL": Setting(
+        86400, _int, "Seconds an Idempotency-Key and its stored answer are kept (then purged)."
+    ),
+    "IDEMPOTENCY_WAIT": Setting(
+        5.0, _float, "Seconds a retry waits for the first request with its key before a 409."
+    ),
 }
 
 

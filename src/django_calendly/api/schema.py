@@ -38,13 +38,33 @@ _EXTRA_ERRORS = {
 }
 
 
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="1-255 printable ASCII characters, unique per request. A retry with the same "
+    "key and request gets the first answer again (`Idempotent-Replayed: true`) and acts "
+    "once; another request with the key is 422 `idempotency_key_reused`; while the first "
+    "still runs, 409 `idempotency_in_progress` with `Retry-After`; a bad key is 400 "
+    "`invalid_idempotency_key`. See docs/rest-api.md, Retries and Idempotency-Key.",
+)
+
+
 class CalendlyAutoSchema(AutoSchema):
-    """drf-spectacular's schema, with the request body of a DELETE documented.
+    """drf-spectacular's schema, with the request body of a DELETE documented, and the
+    ``Idempotency-Key`` header on every POST (``idempotency.IdempotentAPIView``).
 
     OpenAPI allows a body on DELETE, and `remove/invitees/` takes its `emails` there (as
     Calendly's own data-compliance call does); drf-spectacular documents bodies only for
     POST, PUT and PATCH.
     """
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        if self.method == "POST":
+            parameters.append(IDEMPOTENCY_KEY)
+        return parameters
 
     def _get_request_body(self, direction: str = "request") -> Any:
         if self.method != "DELETE" or self.get_request_serializer() is None:

@@ -18,11 +18,11 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
-from rest_framework.views import APIView
 
 from ..services import calendly_api as service
 from . import serializers as s
 from .errors import exception_handler
+from .idempotency import IdempotentAPIView
 from .parsers import BoundedFormParser, BoundedJSONParser
 from .permissions import Access, permission_classes_for
 from .responses import (
@@ -43,8 +43,9 @@ DELETED = (204, OpenApiResponse(description="Deleted; no body."))
 EVENT_UUID = path_uuid("uuid", "Scheduled event uuid (last segment of its URI).")
 
 
-class CalendlyAPIView(APIView):
-    """Base of the endpoints: JSON in and out, settings-driven permissions, our error shape.
+class CalendlyAPIView(IdempotentAPIView):
+    """Base of the endpoints: JSON in and out, settings-driven permissions, our error shape,
+    ``Idempotency-Key`` on POSTs (``idempotency.IdempotentAPIView``).
 
     Input is strict before any serializer sees it (``strict``): no NUL anywhere, and a JSON
     body's values must have their field's JSON type (no coercion)."""

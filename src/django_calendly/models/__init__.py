@@ -1,4 +1,5 @@
 from .connections import CalendlyConnection
+from .idempotency import IdempotencyKey
 from .mirror import EventType, Invitee, InviteeNoShow, RoutingFormSubmission, ScheduledEvent
 from .ratelimit import RateLimitBucket, RateLimitEntry
 from .sync import SyncState
@@ -7,6 +8,7 @@ from .webhooks import WebhookDelivery, WebhookSubscription
 __all__ = [
     "CalendlyConnection",
     "EventType",
+    "IdempotencyKey",
     "Invitee",
     "InviteeNoShow",
     "RateLimitBucket",
