@@ -14,12 +14,12 @@ from typing import Any
 
 from django.db import DatabaseError, transaction
 
-from ..client import Page
-from ..client import errors as calendly_errors
-from . import webhooks
-from .clients import get_client
-from .errors import LocalRecordFailed
-from .mirror import last_segment
+from ...client import Page
+from ...client import errors as calendly_errors
+from .. import webhooks
+from ..clients import get_client
+from ..errors import LocalRecordFailed
+from ..mirror import last_segment
 
 logger = logging.getLogger("django_calendly.api")
 
