@@ -136,3 +136,30 @@ def test_http_control(web: httpx.Client, sb: Sandbox, api: httpx.Client) -> None
     assert me.json()["resource"]["uri"] == token["user"]
     info = web.get(f"{sb.url}/_sandbox/info").json()
     assert info["token"] == sb.token and info["organization"] == sb.organization_uri
+
+
+def test_a_handler_bug_answers_calendlys_500_not_a_dropped_connection(calendly_plain_sandbox):
+    """A sandbox bug must look like Calendly failing (500 and its body), so the client's
+    retry and error paths are what a test exercises, not a transport error."""
+    import httpx
+
+    from django_calendly.sandbox import routes
+
+    sb = calendly_plain_sandbox
+    original = routes.HANDLERS["users.me"]
+    op_handlers = routes.ROUTER.table
+    bucket = next(b for b in op_handlers.values() if any(e[2].name == "users.me" for e in b))
+    index = next(i for i, e in enumerate(bucket) if e[2].name == "users.me")
+    method, shape, op, _ = bucket[index]
+
+    def broken(call):
+        raise RuntimeError("boom")
+
+    bucket[index] = (method, shape, op, broken)
+    try:
+        response = httpx.get(f"{sb.url}/users/me", headers={"Authorization": f"Bearer {sb.token}"})
+    finally:
+        bucket[index] = (method, shape, op, original)
+    assert response.status_code == 500
+    assert response.json()["title"] == "Internal Server Error"
+    assert "x-ratelimit-limit" in response.headers

@@ -34,6 +34,14 @@ class ApiError(Exception):
         return out
 
 
+#: Calendly's answer when it fails itself (REFERENCE.md section 5).
+INTERNAL_ERROR = ApiError(
+    500, "Internal Server Error",
+    "The server encountered an unexpected condition that prevented it from fulfilling "
+    "the request.",
+)
+
+
 def invalid(parameter: str, message: str) -> ApiError:
     """400 Invalid Argument naming one parameter."""
     return ApiError(

@@ -23,6 +23,7 @@ import math
 import socket
 import threading
 import time
+import traceback
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,7 @@ from urllib.parse import parse_qsl, urlsplit
 from ..client.operations import BY_ROUTE, WEBHOOK_EVENT_SCOPES, Operation, missing_scopes
 from . import paging
 from .errors import (
+    INTERNAL_ERROR,
     UPGRADE_ENTERPRISE,
     UPGRADE_STANDARD,
     ApiError,
@@ -215,6 +217,10 @@ class SandboxHandler(BaseHTTPRequestHandler):
                 out = None if result is None else dumps(result)
             except ApiError as exc:
                 status, out = exc.status, dumps(exc.body())
+                call.outbox.clear()
+            except Exception:  # a bug in a handler: answer as Calendly's 500, not a drop
+                traceback.print_exc()
+                status, out = 500, dumps(INTERNAL_ERROR.body())
                 call.outbox.clear()
             deliveries = sb._prepare_outbox(call.outbox)
         sb.deliverer.send(deliveries)

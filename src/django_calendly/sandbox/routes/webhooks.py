@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from ..clock import iso
 from ..errors import (
     ApiError,
     invalid,
@@ -191,7 +192,7 @@ def sample_webhook_data(call: Call) -> Result:
         raise invalid("scope", f"{event} cannot be used with scope {scope}")
     return 200, {
         "event": event,
-        "created_at": store.now(),
+        "created_at": iso(store.clock.now().replace(microsecond=0)),  # whole seconds
         "created_by": call.user,
         "payload": sample_payload(store, event),
     }
