@@ -49,7 +49,7 @@ def _run(limiter_factory, threads: int, calls_each: int) -> list[float]:
     return stamps
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_database_window_refuses_past_the_limit_and_frees_slots_as_they_age() -> None:
     limiter = SharedRateLimiter("user-a", 3, window=1, store=DatabaseStorage())
     strategy, item = limiter.strategy, limiter.item
@@ -61,7 +61,7 @@ def test_database_window_refuses_past_the_limit_and_frees_slots_as_they_age() ->
     assert limiter.waits >= 1
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_database_limiter_paces_a_burst_to_the_limit() -> None:
     store = DatabaseStorage()
     stamps = _run(lambda: SharedRateLimiter("user-c", 4, window=1, store=store), 1, 10)

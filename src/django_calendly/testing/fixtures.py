@@ -68,12 +68,17 @@ def calendly_sandbox(
         yield sandbox
         return
     from django_calendly.services.clients import close_clients
+    from django_calendly.services.ratelimit import forget_storages
 
     settings.CALENDLY_BASE_URL = sandbox.url
     settings.CALENDLY_ACCESS_TOKEN = sandbox.token
     settings.CALENDLY_AUTH_BASE_URL = sandbox.auth_url
     settings.CALENDLY_CLIENT_ID = sandbox.oauth_client_id
     settings.CALENDLY_CLIENT_SECRET = sandbox.oauth_client_secret
+    # The shared per-user rate limit counts in memory, afresh for each test: the sandbox
+    # enforces Calendly's limit itself, and one test's calls must not slow the next.
+    settings.CALENDLY_RATE_LIMIT_STORAGE = "memory://"
+    forget_storages()
     close_clients()
     try:
         yield sandbox

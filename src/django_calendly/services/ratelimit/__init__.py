@@ -1,5 +1,5 @@
 """One rate limiter per Calendly user, shared by every process and machine of the project."""
 
-from .limiter import SharedRateLimiter, limiter_for, storage
+from .limiter import SharedRateLimiter, forget_storages, limiter_for, storage
 
-__all__ = ["SharedRateLimiter", "limiter_for", "storage"]
+__all__ = ["SharedRateLimiter", "forget_storages", "limiter_for", "storage"]

@@ -1,18 +1,25 @@
 """A ``limits`` storage in the project's own database, for the moving-window strategy.
 
 Used when no Redis is configured, so that every process and machine sharing the database
-shares each Calendly user's budget. Taking a slot locks the key's row (``SELECT ... FOR
-UPDATE``), counts the entries of the last window and inserts one if there is room: one short
-transaction per request. Only the moving window is supported (that is the strategy the
-shared limiter uses); old entries are deleted as new ones are taken.
+shares each Calendly user's budget. Taking a slot locks the key (a PostgreSQL advisory
+lock, or the key's ``RateLimitBucket`` row elsewhere), counts the entries of the last window
+and inserts one if there is room: one short transaction per request.
+
+It works on a database connection of its own (one per thread), in a transaction of its
+own: the caller may be inside a long transaction (a request under ``ATOMIC_REQUESTS``, a
+test, a sync page being written) that must neither hold the key's lock until it commits
+nor see its uncommitted slots block other threads. Only the moving window is supported
+(the strategy the shared limiter uses); old entries are deleted as new ones are taken.
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
 import time
 from typing import Any
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from limits.storage import MovingWindowSupport, Storage
 
 from ...models import RateLimitBucket, RateLimitEntry
@@ -25,39 +32,104 @@ class DatabaseStorage(Storage, MovingWindowSupport):
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: Any):
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+        self._local = threading.local()
 
     @property
     def base_exceptions(self) -> type[Exception] | tuple[type[Exception], ...]:
-        from django.db import DatabaseError
-
         return DatabaseError
 
-    # -- moving window -----------------------------------------------------------------
+    # -- our own connection --------------------------------------------------------------
+
+    def _connection(self) -> Any:
+        conn = getattr(self._local, "connection", None)
+        if conn is None:
+            conn = connections.create_connection(DEFAULT_DB_ALIAS)
+            self._local.connection = conn
+        conn.close_if_unusable_or_obsolete()
+        return conn
+
+    def _run(self, work: Any) -> Any:
+        """``work(cursor, vendor)`` in one transaction on this thread's own connection."""
+        conn = self._connection()
+        conn.ensure_connection()
+        conn.set_autocommit(False)
+        try:
+            with conn.cursor() as cursor:
+                result = work(cursor, conn.vendor)
+            conn.commit()
+            return result
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            conn.set_autocommit(True)
+
+    # -- moving window -------------------------------------------------------------------
 
     def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
         if amount > limit:
             return False
-        bucket, _ = RateLimitBucket.objects.get_or_create(key=key)
-        with transaction.atomic():
-            RateLimitBucket.objects.select_for_update().get(pk=bucket.pk)
+        buckets = RateLimitBucket._meta.db_table
+        entries = RateLimitEntry._meta.db_table
+
+        def take(cursor: Any, vendor: str) -> bool:
+            bucket_id = self._bucket(cursor, vendor, buckets, key)
+            if vendor == "postgresql":
+                digest = hashlib.sha256(key.encode()).digest()[:8]
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s)",
+                    [int.from_bytes(digest, "big", signed=True)],
+                )
+            elif vendor != "sqlite":  # SQLite: the DELETE below takes the database's write lock
+                cursor.execute(f"SELECT id FROM {buckets} WHERE id = %s FOR UPDATE", [bucket_id])  # noqa: S608
             now = time.time()
             start = now - expiry
-            entries = RateLimitEntry.objects.filter(bucket_id=bucket.pk)
-            entries.filter(at__lte=start).delete()
-            if entries.count() + amount > limit:
+            cursor.execute(f"DELETE FROM {entries} WHERE bucket_id = %s AND at <= %s",  # noqa: S608
+                           [bucket_id, start])
+            cursor.execute(f"SELECT COUNT(*) FROM {entries} WHERE bucket_id = %s", [bucket_id])  # noqa: S608
+            if cursor.fetchone()[0] + amount > limit:
                 return False
-            RateLimitEntry.objects.bulk_create(
-                [RateLimitEntry(bucket_id=bucket.pk, at=now) for _ in range(amount)]
+            cursor.executemany(
+                f"INSERT INTO {entries} (bucket_id, at) VALUES (%s, %s)",  # noqa: S608
+                [(bucket_id, now)] * amount,
             )
             return True
 
+        return bool(self._run(take))
+
+    @staticmethod
+    def _bucket(cursor: Any, vendor: str, table: str, key: str) -> int:
+        """The id of ``key``'s bucket row, inserting it (race-free) when absent."""
+        cursor.execute(f"SELECT id FROM {table} WHERE key = %s", [key])  # noqa: S608
+        row = cursor.fetchone()
+        if row is not None:
+            return int(row[0])
+        if vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} (key) VALUES (%s) ON CONFLICT (key) DO NOTHING",  # noqa: S608
+                [key],
+            )
+        else:
+            cursor.execute(f"INSERT INTO {table} (key) VALUES (%s)", [key])  # noqa: S608
+        cursor.execute(f"SELECT id FROM {table} WHERE key = %s", [key])  # noqa: S608
+        return int(cursor.fetchone()[0])
+
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
-        now = time.time()
-        rows = RateLimitEntry.objects.filter(bucket__key=key, at__gt=now - expiry)
-        oldest = rows.order_by("at").values_list("at", flat=True).first()
-        if oldest is None:
-            return now, 0
-        return oldest, rows.count()
+        buckets = RateLimitBucket._meta.db_table
+        entries = RateLimitEntry._meta.db_table
+
+        def window(cursor: Any, vendor: str) -> tuple[float, int]:
+            now = time.time()
+            cursor.execute(
+                f"SELECT MIN(e.at), COUNT(*) FROM {entries} e JOIN {buckets} b "  # noqa: S608
+                "ON b.id = e.bucket_id WHERE b.key = %s AND e.at > %s",
+                [key, now - expiry],
+            )
+            oldest, count = cursor.fetchone()
+            return (now, 0) if not count else (float(oldest), int(count))
+
+        result: tuple[float, int] = self._run(window)
+        return result
 
     # -- the rest of the Storage interface ----------------------------------------------
 
@@ -65,16 +137,15 @@ class DatabaseStorage(Storage, MovingWindowSupport):
         raise NotImplementedError("DatabaseStorage supports the moving window only.")
 
     def get(self, key: str) -> int:
-        now = time.time()
-        return RateLimitEntry.objects.filter(bucket__key=key, at__gt=now - 60).count()
+        return self.get_moving_window(key, 0, 60)[1]
 
     def get_expiry(self, key: str) -> float:
         raise NotImplementedError("DatabaseStorage supports the moving window only.")
 
     def check(self) -> bool:
         try:
-            RateLimitBucket.objects.exists()
-        except Exception:
+            self._run(lambda cursor, vendor: cursor.execute("SELECT 1"))
+        except DatabaseError:
             return False
         return True
 

@@ -56,6 +56,12 @@ def storage(uri: str | None = None) -> Storage:
         return made
 
 
+def forget_storages() -> None:
+    """Drop the storages made so far (tests: a fresh in-memory budget for each test)."""
+    with _storages_lock:
+        _storages.clear()
+
+
 class SharedRateLimiter:
     """``acquire()`` blocks until one more request fits ``key``'s budget (thread-safe)."""
 
