@@ -27,7 +27,7 @@ _GROUP = {
 _RELATIONSHIP = {
     "uri": f"{ex.API}/group_relationships/RRRRRRRRRRRRRRRR",
     "role": "member",
-    "owner": {"uri": ex.USER},
+    "owner": ex.USER,
     "organization": ex.ORGANIZATION,
     "group": _GROUP["uri"],
 }
