@@ -8,5 +8,6 @@ from ...client import Page
 from ..clients import get_client
 
 
-def list_activity_log(actor: Any, **filters: Any) -> Page:
+def list_activity_log(actor: Any, /, **filters: Any) -> Page:
+    """``actor`` is positional-only: the log has a filter of the same name."""
     return get_client(actor).activity_log.list(**filters)
