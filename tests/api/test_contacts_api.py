@@ -69,6 +69,7 @@ def test_search_filters_and_paging_reach_calendly(sb: Sandbox, api: APIClient) -
         ({"name": "X"}, "emails"),
         ({"name": "X", "emails": "a@example.com"}, "emails"),
         ({"name": "X", "emails": ["not-an-email"]}, "emails[0]"),
+        ({"name": "X", "emails": ["a@example.com", "A@example.com"]}, "emails"),
         ({"name": 5, "emails": ["a@example.com"]}, "name"),
         ({"name": "X" * 256, "emails": ["a@example.com"]}, "name"),
         ({"name": "X", "emails": ["a@example.com"], "phones": [5]}, "phones[0]"),

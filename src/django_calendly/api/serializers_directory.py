@@ -83,7 +83,11 @@ class _ContactFields(serializers.Serializer):
         return _checked(lambda: v.validate_text(value, "name", MAX_NAME))
 
     def validate_emails(self, value: list[str]) -> list[str]:
-        return _checked(lambda: v.validate_emails(value))
+        emails = _checked(lambda: v.validate_emails(value))
+        lowered = [email.lower() for email in emails]
+        if len(set(lowered)) != len(lowered):  # Calendly refuses a repeated address
+            raise serializers.ValidationError("emails must not repeat an address.")
+        return emails
 
 
 class ContactCreateBody(_ContactFields):
