@@ -16,6 +16,7 @@ from rest_framework import serializers
 from ..client import validation as v
 from ..client.resources.contacts import MAX_NAME
 from ..client.resources.data_compliance import check_event_data_range
+from ..client.resources.group_relationships import OWNER_KINDS
 from ..client.resources.meeting_recaps import EDITABLE_FIELDS, MAX_MARKDOWN
 from ..conf import calendly_settings
 from .serializers import (
@@ -173,7 +174,7 @@ class _OwnerField(UriField):
 
     def to_internal_value(self, data: Any) -> str:
         value = serializers.CharField.to_internal_value(self, data)
-        for kind in ("user", "organization_membership"):
+        for kind in OWNER_KINDS:
             try:
                 return v.validate_uri(value, kind, calendly_base())
             except ValueError:
