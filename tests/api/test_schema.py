@@ -75,8 +75,9 @@ def test_schema_has_the_26_operations(schema: dict) -> None:
     found = {
         op["operationId"] for item in schema["paths"].values() for op in item.values()
     }
-    # remove/invitees also answers POST, as the original module did.
-    assert found == {*OPERATIONS.values(), "calendly_remove_invitees_post"}
+    # remove/invitees also answers POST, as the original module did. Later endpoints
+    # (issue 12) are checked by their own tests.
+    assert {*OPERATIONS.values(), "calendly_remove_invitees_post"} <= found
 
 
 def test_every_operation_documents_the_error_shape(schema: dict) -> None:

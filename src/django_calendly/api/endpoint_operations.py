@@ -42,4 +42,29 @@ ENDPOINT_OPERATIONS: dict[str, tuple[str, ...]] = {
     "webhook-subscription": ("webhooks.get",),
 }
 
+# The directory families (issue 12).
+ENDPOINT_OPERATIONS |= {
+    "contacts": ("contacts.list", "contacts.create"),
+    "contact-custom-fields": ("contacts.list_custom_fields",),
+    "contact-custom-field": ("contacts.get_custom_field",),
+    "contact": ("contacts.get", "contacts.update", "contacts.delete"),
+    "routing-forms": ("routing_forms.list",),
+    "routing-form": ("routing_forms.get",),
+    "routing-form-submissions": ("routing_forms.list_submissions",),
+    "routing-form-submission": ("routing_forms.get_submission",),
+    "meeting-recaps": ("meeting_recaps.list",),
+    "meeting-recap": ("meeting_recaps.get", "meeting_recaps.update", "meeting_recaps.delete"),
+    "meeting-recap-transcript": ("meeting_recaps.transcript",),
+    "groups": ("groups.list",),
+    "group": ("groups.get",),
+    "group-relationships": ("group_relationships.list",),
+    "group-relationship": ("group_relationships.get",),
+    "teams": ("teams.list",),
+    "team": ("teams.get",),
+    "organization": ("organizations.get",),
+    "activity-log": ("activity_log.list",),
+    "outgoing-communications": ("outgoing_communications.list",),
+    "delete-event-data": ("data_compliance.delete_event_data",),
+}
+
 __all__ = ["ENDPOINT_OPERATIONS"]

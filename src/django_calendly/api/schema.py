@@ -124,8 +124,10 @@ def document(
     request: Any = None,
     write: bool = False,
     extra_errors: Sequence[int] = (),
+    examples: Sequence[Any] = (),
 ) -> Callable[[Any], Any]:
-    """``extend_schema`` with the parts every endpoint shares."""
+    """``extend_schema`` with the parts every endpoint shares; ``examples`` are
+    ``OpenApiExample`` of the request and response."""
     code, body = success
     responses: dict[int, Any] = {code: body}
     responses.update(error_responses(*extra_errors))
@@ -145,4 +147,5 @@ def document(
         parameters=parameters,
         request=request,
         responses=responses,
+        examples=list(examples) or None,
     )

@@ -22,6 +22,17 @@ from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from . import views
 from .errors import exception_handler
 from .permissions import permission_classes_for
+from .views import (  # the directory families (issue 12)
+    activity_log,
+    contacts,
+    data_compliance,
+    groups,
+    meeting_recaps,
+    organization,
+    outgoing_communications,
+    routing_forms,
+    teams,
+)
 
 
 class _ReadProtected:
@@ -173,6 +184,53 @@ _ROUTES: list[tuple[str, Any, str]] = [
         views.WebhookSubscriptionView,
         "webhook-subscription",
     ),
+]
+
+# -- The directory families (issue 12): contacts, routing forms, meeting recaps, groups,
+# teams, the organization, and the Enterprise activity log, outgoing communications and
+# event data deletion. contacts/custom-fields/ comes before contacts/<uuid>/.
+_ROUTES += [
+    ("contacts/", contacts.ContactsView, "contacts"),
+    ("contacts/custom-fields/", contacts.ContactCustomFieldsView, "contact-custom-fields"),
+    (
+        "contacts/custom-fields/<str:uuid>/",
+        contacts.ContactCustomFieldView,
+        "contact-custom-field",
+    ),
+    ("contacts/<str:uuid>/", contacts.ContactView, "contact"),
+    ("routing-forms/", routing_forms.RoutingFormsView, "routing-forms"),
+    ("routing-forms/<str:uuid>/", routing_forms.RoutingFormView, "routing-form"),
+    (
+        "routing-form-submissions/",
+        routing_forms.RoutingFormSubmissionsView,
+        "routing-form-submissions",
+    ),
+    (
+        "routing-form-submissions/<str:uuid>/",
+        routing_forms.RoutingFormSubmissionView,
+        "routing-form-submission",
+    ),
+    ("meeting-recaps/", meeting_recaps.MeetingRecapsView, "meeting-recaps"),
+    ("meeting-recaps/<str:uuid>/", meeting_recaps.MeetingRecapView, "meeting-recap"),
+    (
+        "meeting-recaps/<str:uuid>/transcript/",
+        meeting_recaps.MeetingRecapTranscriptView,
+        "meeting-recap-transcript",
+    ),
+    ("groups/", groups.GroupsView, "groups"),
+    ("groups/<str:uuid>/", groups.GroupView, "group"),
+    ("group-relationships/", groups.GroupRelationshipsView, "group-relationships"),
+    ("group-relationships/<str:uuid>/", groups.GroupRelationshipView, "group-relationship"),
+    ("teams/", teams.TeamsView, "teams"),
+    ("teams/<str:uuid>/", teams.TeamView, "team"),
+    ("organizations/<str:uuid>/", organization.OrganizationView, "organization"),
+    ("activity-log/", activity_log.ActivityLogView, "activity-log"),
+    (
+        "outgoing-communications/",
+        outgoing_communications.OutgoingCommunicationsView,
+        "outgoing-communications",
+    ),
+    ("data-compliance/events/", data_compliance.DeleteEventDataView, "delete-event-data"),
 ]
 
 urlpatterns: list[Any] = [

@@ -1,0 +1,279 @@
+"""Input serializers of the directory families (issue 12): contacts, routing forms, meeting
+recaps, groups, teams, the organization, the activity log, outgoing communications and the
+deletion of event data.
+
+As in ``serializers``, each check is the client's own (``client.validation`` and the
+resource groups' rules), turned into a 400 naming the parameter before any call to
+Calendly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from ..client import validation as v
+from ..client.resources.contacts import MAX_NAME
+from ..client.resources.data_compliance import check_event_data_range
+from ..client.resources.group_relationships import OWNER_KINDS
+from ..client.resources.meeting_recaps import EDITABLE_FIELDS, MAX_MARKDOWN
+from ..conf import calendly_settings
+from .serializers import (
+    AwareDateTimeField,
+    PageTokenField,
+    PagingQuery,
+    SortField,
+    UriField,
+    _checked,
+    _Query,
+)
+
+MAX_SEARCH = 1000
+MAX_PHONE = 64
+
+
+def _strings_field(help_text: str) -> serializers.CharField:
+    """A query parameter holding one or more values, comma-separated (``a,b``)."""
+    return serializers.CharField(required=False, max_length=8192, help_text=help_text)
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+# -- contacts ----------------------------------------------------------------------------
+
+
+class ContactsQuery(PagingQuery):
+    """Search filters; each is sent to Calendly as given (the client checks their form)."""
+
+    owner = UriField("user", required=False, help_text="Contacts of this user (admins).")
+    email = serializers.EmailField(required=False, max_length=254)
+    name = serializers.CharField(required=False, max_length=MAX_NAME, help_text="Part of name.")
+    company = serializers.CharField(required=False, max_length=MAX_NAME)
+    phone = serializers.CharField(required=False, max_length=MAX_PHONE)
+    search = serializers.CharField(
+        required=False, max_length=MAX_SEARCH,
+        help_text="Free text over name, company, job title and emails.",
+    )
+    sort = SortField("contacts", required=False)
+
+    _FILTERS = ("owner", "email", "name", "company", "phone", "search")
+
+    def filters(self) -> dict[str, Any]:
+        given = super().filters()
+        search = {name: given.pop(name) for name in self._FILTERS if name in given}
+        if search:
+            given["filters"] = search
+        return given
+
+
+class _ContactFields(serializers.Serializer):
+    name = serializers.CharField(max_length=MAX_NAME, trim_whitespace=False)
+    emails = serializers.ListField(
+        child=serializers.EmailField(max_length=254), allow_empty=False, min_length=1,
+        help_text="Email addresses (no repeats); an update replaces the whole list.",
+    )
+    phones = serializers.ListField(
+        child=serializers.CharField(max_length=MAX_PHONE, trim_whitespace=False),
+        required=False, help_text="Phone numbers; an update replaces the whole list.",
+    )
+
+    def validate_name(self, value: str) -> str:
+        return _checked(lambda: v.validate_text(value, "name", MAX_NAME))
+
+    def validate_emails(self, value: list[str]) -> list[str]:
+        emails = _checked(lambda: v.validate_emails(value))
+        lowered = [email.lower() for email in emails]
+        if len(set(lowered)) != len(lowered):  # Calendly refuses a repeated address
+            raise serializers.ValidationError("emails must not repeat an address.")
+        return emails
+
+
+class ContactCreateBody(_ContactFields):
+    pass
+
+
+class ContactUpdateBody(_ContactFields):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError(
+                {"name": ["Give at least one of name, emails or phones."]}
+            )
+        return attrs
+
+
+# -- routing forms -----------------------------------------------------------------------
+
+
+class RoutingFormsQuery(PagingQuery):
+    organization = UriField("organization")
+    sort = SortField("routing_forms", required=False)
+
+
+class RoutingFormSubmissionsQuery(PagingQuery):
+    form = UriField("routing_form", help_text="Routing form URI (required).")
+    sort = SortField("routing_form_submissions", required=False)
+
+
+# -- meeting recaps ----------------------------------------------------------------------
+
+
+class MeetingRecapsQuery(PagingQuery):
+    event = UriField("scheduled_event", required=False)
+    start_time = AwareDateTimeField(required=False, help_text="Meetings from this time.")
+    end_time = AwareDateTimeField(required=False, help_text="Meetings before this time.")
+    status = serializers.ChoiceField(choices=v.MEETING_RECAP_STATUSES, required=False)
+    attendee = serializers.EmailField(required=False, max_length=254)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start, end = attrs.get("start_time"), attrs.get("end_time")
+        if start is not None and end is not None:
+            _checked(lambda: v.validate_time_range(start, end), "end_time")
+        return attrs
+
+
+class MeetingRecapUpdateBody(serializers.Serializer):
+    summary_md = serializers.CharField(
+        required=False, allow_blank=True, max_length=MAX_MARKDOWN, trim_whitespace=False
+    )
+    action_items_md = serializers.CharField(
+        required=False, allow_blank=True, max_length=MAX_MARKDOWN, trim_whitespace=False
+    )
+    discussion_md = serializers.CharField(
+        required=False, allow_blank=True, max_length=MAX_MARKDOWN, trim_whitespace=False
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError(
+                {name: [f"Give at least one of {', '.join(EDITABLE_FIELDS)}."]
+                 for name in EDITABLE_FIELDS}
+            )
+        return attrs
+
+
+# -- groups, group relationships, teams --------------------------------------------------
+
+
+class GroupsQuery(PagingQuery):
+    organization = UriField("organization")
+
+
+class _OwnerField(UriField):
+    """A user or an organization membership URI (a group relationship's ``owner``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("user", **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        value = serializers.CharField.to_internal_value(self, data)
+        for kind in OWNER_KINDS:
+            try:
+                return v.validate_uri(value, kind, calendly_base())
+            except ValueError:
+                continue
+        raise serializers.ValidationError(
+            "Expected a Calendly user or organization membership URI."
+        )
+
+
+def calendly_base() -> str:
+    return str(calendly_settings.BASE_URL)
+
+
+class GroupRelationshipsQuery(PagingQuery):
+    organization = UriField("organization", required=False)
+    owner = _OwnerField(
+        required=False, help_text="A user or organization membership URI.", max_length=2048
+    )
+    group = UriField("group", required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        names = ("organization", "owner", "group")
+        if not any(attrs.get(name) for name in names):
+            raise serializers.ValidationError(
+                {name: ["One of organization, owner or group is required."] for name in names}
+            )
+        return attrs
+
+
+class TeamsQuery(PagingQuery):
+    user = UriField("user", required=False, help_text="Only the teams of this user.")
+
+
+# -- Enterprise: activity log, outgoing communications, event data deletion ---------------
+
+
+class ActivityLogQuery(_Query):
+    organization = UriField("organization")
+    search_term = serializers.CharField(required=False, max_length=MAX_SEARCH)
+    actor = _strings_field("User URIs, comma-separated.")
+    namespace = _strings_field("Namespaces, comma-separated.")
+    action = _strings_field("Actions, comma-separated.")
+    min_occurred_at = AwareDateTimeField(required=False)
+    max_occurred_at = AwareDateTimeField(required=False)
+    sort = serializers.CharField(
+        required=False, max_length=200,
+        help_text="`field:asc|desc` pairs, comma-separated, over action, actor.display_name, "
+        "actor.uri, namespace, occurred_at.",
+    )
+    count = serializers.IntegerField(
+        required=False, min_value=v.MIN_COUNT, max_value=v.MAX_ACTIVITY_LOG_COUNT,
+        help_text=f"Page size, 1-{v.MAX_ACTIVITY_LOG_COUNT}.",
+    )
+    page_token = PageTokenField(required=False)
+
+    def validate_actor(self, value: str) -> list[str]:
+        base = calendly_base()
+        return _checked(lambda: [v.validate_uri(uri, "user", base) for uri in _split(value)])
+
+    def validate_namespace(self, value: str) -> list[str]:
+        return _checked(lambda: v.validate_strings(_split(value), "namespace"))
+
+    def validate_action(self, value: str) -> list[str]:
+        return _checked(lambda: v.validate_strings(_split(value), "action"))
+
+    def validate_sort(self, value: str) -> list[str]:
+        pairs = _split(value) or [value]
+        return _checked(lambda: [v.validate_sort(p, "activity_log_entries") for p in pairs])
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        low, high = attrs.get("min_occurred_at"), attrs.get("max_occurred_at")
+        if low is not None and high is not None and high < low:
+            raise serializers.ValidationError(
+                {"max_occurred_at": ["max_occurred_at must not be before min_occurred_at."]}
+            )
+        return attrs
+
+
+class OutgoingCommunicationsQuery(PagingQuery):
+    organization = UriField("organization")
+    min_created_at = AwareDateTimeField(required=False)
+    max_created_at = AwareDateTimeField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        low, high = attrs.get("min_created_at"), attrs.get("max_created_at")
+        if low is not None and high is not None and high < low:
+            raise serializers.ValidationError(
+                {"max_created_at": ["max_created_at must not be before min_created_at."]}
+            )
+        return attrs
+
+
+class DeleteEventDataBody(serializers.Serializer):
+    start_time = AwareDateTimeField(help_text="Start of the past range (ISO-8601 with zone).")
+    end_time = AwareDateTimeField(
+        help_text="End of the range: in the past, at most 24 months after start_time."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        _checked(lambda: check_event_data_range(attrs["start_time"], attrs["end_time"]),
+                 "end_time")
+        return attrs
