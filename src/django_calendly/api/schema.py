@@ -7,7 +7,12 @@ from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 
 from ..client.validation import UUID_REGEX
 from .errors import ErrorSerializer
@@ -124,8 +129,10 @@ def document(
     request: Any = None,
     write: bool = False,
     extra_errors: Sequence[int] = (),
+    examples: Sequence[OpenApiExample] = (),
 ) -> Callable[[Any], Any]:
-    """``extend_schema`` with the parts every endpoint shares."""
+    """``extend_schema`` with the parts every endpoint shares (``examples``: request and
+    response examples, ``OpenApiExample``)."""
     code, body = success
     responses: dict[int, Any] = {code: body}
     responses.update(error_responses(*extra_errors))
@@ -145,4 +152,5 @@ def document(
         parameters=parameters,
         request=request,
         responses=responses,
+        examples=list(examples) or None,
     )

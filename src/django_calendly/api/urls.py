@@ -22,6 +22,7 @@ from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from . import views
 from .errors import exception_handler
 from .permissions import permission_classes_for
+from .views import event_type_resources, locations, sharing
 
 
 class _ReadProtected:
@@ -173,6 +174,23 @@ _ROUTES: list[tuple[str, Any, str]] = [
         views.WebhookSubscriptionView,
         "webhook-subscription",
     ),
+]
+
+# Event types in resource-oriented form, and sharing (issue 12).
+_ROUTES += [
+    ("event-types/", event_type_resources.EventTypeCollectionView, "event-type-collection"),
+    ("event-types/<str:uuid>/", event_type_resources.EventTypeResourceView,
+     "event-type-resource"),
+    ("event-types/<str:uuid>/hosts/", event_type_resources.EventTypeHostsView,
+     "event-type-hosts"),
+    ("event-types/<str:uuid>/availability/", event_type_resources.EventTypeAvailabilityView,
+     "event-type-availability"),
+    ("event-types/<str:uuid>/available-times/", event_type_resources.EventTypeOpenSlotsView,
+     "event-type-open-slots"),
+    ("one-off-event-types/", event_type_resources.OneOffEventTypesView, "one-off-event-types"),
+    ("scheduling-links/", sharing.SchedulingLinksView, "scheduling-links"),
+    ("shares/", sharing.SharesView, "shares"),
+    ("locations/", locations.LocationsView, "locations"),
 ]
 
 urlpatterns: list[Any] = [
