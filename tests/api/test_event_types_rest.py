@@ -447,3 +447,36 @@ def test_locations_of_a_user(setup: Setup, api: APIClient, connected: APIClient)
     assert isinstance(response.json()["collection"], list)
     assert "pagination" in response.json()
     assert connected.get(BASE + "locations/", {"user": setup.member}).status_code == 200
+
+
+def test_the_app_token_for_everyone_still_keeps_writes_to_staff(
+    sb: Sandbox, setup: Setup, member_api: APIClient, settings: Any
+) -> None:
+    settings.CALENDLY_APP_TOKEN_FALLBACK = "everyone"
+    # Reads through the app's token are allowed to everyone now...
+    assert member_api.get(BASE + "event-types/", {"organization": setup.org}).status_code == 200
+    sb.reset_stats()
+    # ...but that token reaches every owner, so writes still need the write permission.
+    body = {**_new_type(setup), "owner": setup.member}
+    body_ = assert_error(member_api.post(BASE + "event-types/", body, format="json"), 403,
+                         "permission_denied")
+    assert "connection of your own" in body_["message"]
+    patch = member_api.patch(BASE + f"event-types/{setup.et_uuid}/", {"name": "x"},
+                             format="json")
+    assert_error(patch, 403, "permission_denied")
+    assert upstream_calls(sb) == 0
+
+
+def test_the_schema_documents_the_endpoints_with_examples(api: APIClient) -> None:
+    schema = api.get(BASE + "schema/", {"format": "json"}).json()
+    create = schema["paths"]["/modules/calendly/event-types/"]["post"]
+    assert create["operationId"] == "calendly_event_type_create"
+    body = create["requestBody"]["content"]["application/json"]
+    assert body["examples"]["Create"]["value"]["name"] == "Intro call"
+    assert "Idempotency-Key" in {p["name"] for p in create["parameters"]}
+    created = create["responses"]["201"]["content"]["application/json"]
+    assert "resource" in created["examples"]["Created"]["value"]
+    assert "their own connection" in create["description"]
+    patch = schema["paths"]["/modules/calendly/event-types/{uuid}/"]["patch"]
+    assert patch["operationId"] == "calendly_event_type_update"
+    assert "CALENDLY_WRITE_PERMISSION_CLASSES" in patch["description"]
