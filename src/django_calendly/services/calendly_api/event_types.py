@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 
 from ...client import Page
 from .. import mirror
@@ -46,7 +46,8 @@ def _mirror(actor: Any, resource: Resource) -> None:
         local_organization()
     )
     try:
-        mirror.upsert_event_types([resource], organization)
+        with transaction.atomic():  # a savepoint: a failure leaves the request's transaction usable
+            mirror.upsert_event_types([resource], organization)
     except DatabaseError as exc:
         logger.error(
             "Could not mirror event type %s locally: %s", resource.get("uri", ""), exc
