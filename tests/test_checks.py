@@ -72,8 +72,9 @@ def test_oauth_scopes_lacking_what_features_need_warn_with_the_names(settings):
     assert "scheduled_events:write" in hint and "webhooks:write" in hint
     # A :write covers its :read.
     settings.CALENDLY_OAUTH_SCOPES = (
-        "users:read event_types:read scheduled_events:write webhooks:write availability:read "
-        "organizations:write data_compliance:write"
+        "users:read event_types:write scheduled_events:write webhooks:write availability:write "
+        "organizations:write data_compliance:write locations:read scheduling_links:write "
+        "shares:write"
     )
     assert ids() == set()
 
