@@ -284,6 +284,12 @@ INVALID: list[tuple[str, str, Callable[[Setup], tuple[str, Any]], str]] = [
     ("locations-not-objects", "post",
      lambda s: ("event-types/", _bad(s, locations=["zoom"])), "locations[0]"),
     ("list-neither", "get", lambda s: ("event-types/", {}), "organization"),
+    ("list-schedule-not-a-schedule", "get",
+     lambda s: ("event-types/", {"organization": s.org, "user_availability_schedule": s.admin}),
+     "user_availability_schedule"),
+    ("list-admin-managed-text", "get",
+     lambda s: ("event-types/", {"organization": s.org, "admin_managed": "maybe"}),
+     "admin_managed"),
     ("patch-empty", "patch", lambda s: (f"event-types/{s.et_uuid}/", {}), "name"),
     ("patch-bad-uuid", "patch", lambda s: ("event-types/bad.uuid/", {"name": "x"}), "uuid"),
     ("patch-null-name", "patch", lambda s: (f"event-types/{s.et_uuid}/", {"name": None}),
@@ -480,3 +486,16 @@ def test_the_schema_documents_the_endpoints_with_examples(api: APIClient) -> Non
     patch = schema["paths"]["/modules/calendly/event-types/{uuid}/"]["patch"]
     assert patch["operationId"] == "calendly_event_type_update"
     assert "CALENDLY_WRITE_PERMISSION_CLASSES" in patch["description"]
+
+
+def test_the_list_filters(setup: Setup, api: APIClient, direct: CalendlyClient) -> None:
+    schedule = direct.availability.list_schedules(setup.admin)[0]["uri"]
+    for extra in ({"admin_managed": "false"}, {"user_availability_schedule": schedule},
+                  {"active": "true", "count": 2}):
+        response = api.get(BASE + "event-types/", {"user": setup.admin, **extra})
+        assert response.status_code == 200, (extra, response.content[:300])
+        assert all(et["profile"]["owner"] == setup.admin
+                   for et in response.json()["collection"])
+    two = api.get(BASE + "event-types/", {"user": setup.admin, "count": 1})
+    assert len(two.json()["collection"]) == 1  # the admin has at least two event types
+    assert two.json()["pagination"]["next_page_token"]

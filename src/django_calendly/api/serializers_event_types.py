@@ -21,7 +21,7 @@ from ..client.resources.event_types import (
     event_type_settings,
 )
 from ..client.resources.shares import share_settings
-from .serializers import AvailableTimesQuery, PagingQuery, UriField, _checked
+from .serializers import AvailableTimesQuery, EventTypesQuery, PagingQuery, UriField, _checked
 
 _SETTING_NAMES = (
     "name", "duration", "duration_options", "locations", "color", "locale", "active",
@@ -84,6 +84,16 @@ class EventTypeUpdateBody(_EventTypeSettings):
                 {"name": [f"Give at least one field to change ({', '.join(_SETTING_NAMES)})."]}
             )
         return super().validate(attrs)
+
+
+class EventTypeListQuery(EventTypesQuery):
+    """The original list's parameters plus Calendly's other two filters."""
+
+    admin_managed = serializers.BooleanField(required=False, allow_null=True, default=None)
+    user_availability_schedule = UriField(
+        "availability_schedule", required=False,
+        help_text="Only event types using this availability schedule (URI).",
+    )
 
 
 class TimeRangeQuery(AvailableTimesQuery):
@@ -154,6 +164,7 @@ class LocationsQuery(PagingQuery):
 __all__ = [
     "AvailabilityPatchBody",
     "EventTypeCreateBody",
+    "EventTypeListQuery",
     "EventTypeUpdateBody",
     "LocationsQuery",
     "OneOffEventTypeBody",

@@ -42,12 +42,13 @@ class EventTypeCollectionView(OwnOrWriteView):
     @document(
         "calendly_event_types_v2_list",
         "List event types of an organization or a user",
-        description="Exactly one of `organization` or `user` is required.",
-        query=s.EventTypesQuery,
+        description="Exactly one of `organization` or `user` is required; `admin_managed` and "
+        "`user_availability_schedule` filter further.",
+        query=es.EventTypeListQuery,
         success=PAGED,
     )
     def get(self, request: Request) -> Response:
-        filters = self.query(s.EventTypesQuery)
+        filters = self.query(es.EventTypeListQuery)
         return paged_response(request, service.list_event_types(request.user, **filters))
 
     @document(
