@@ -67,4 +67,22 @@ ENDPOINT_OPERATIONS |= {
     "delete-event-data": ("data_compliance.delete_event_data",),
 }
 
+# Event types in resource-oriented form, and sharing (issue 12). A write on an event type
+# by a caller without the write permission reads it first, to check its owner.
+ENDPOINT_OPERATIONS.update({
+    "event-type-collection": ("event_types.list", "event_types.create"),
+    "event-type-resource": ("event_types.get", "event_types.update"),
+    "event-type-hosts": ("event_types.list_memberships",),
+    "event-type-availability": (
+        "event_types.get_availability_schedules",
+        "event_types.update_availability_schedules",
+        "event_types.get",
+    ),
+    "event-type-open-slots": ("availability.event_type_available_times",),
+    "one-off-event-types": ("event_types.create_one_off",),
+    "scheduling-links": ("scheduling_links.create", "event_types.get"),
+    "shares": ("shares.create", "event_types.get"),
+    "locations": ("locations.list",),
+})
+
 __all__ = ["ENDPOINT_OPERATIONS"]

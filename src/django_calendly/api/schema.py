@@ -7,7 +7,12 @@ from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 
 from ..client.validation import UUID_REGEX
 from .errors import ErrorSerializer
@@ -124,10 +129,10 @@ def document(
     request: Any = None,
     write: bool = False,
     extra_errors: Sequence[int] = (),
-    examples: Sequence[Any] = (),
+    examples: Sequence[OpenApiExample] = (),
 ) -> Callable[[Any], Any]:
-    """``extend_schema`` with the parts every endpoint shares; ``examples`` are
-    ``OpenApiExample`` of the request and response."""
+    """``extend_schema`` with the parts every endpoint shares (``examples``: request and
+    response examples, ``OpenApiExample``)."""
     code, body = success
     responses: dict[int, Any] = {code: body}
     responses.update(error_responses(*extra_errors))

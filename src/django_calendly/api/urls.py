@@ -26,11 +26,14 @@ from .views import (  # the directory families (issue 12)
     activity_log,
     contacts,
     data_compliance,
+    event_type_resources,
     groups,
+    locations,
     meeting_recaps,
     organization,
     outgoing_communications,
     routing_forms,
+    sharing,
     teams,
 )
 
@@ -231,6 +234,23 @@ _ROUTES += [
         "outgoing-communications",
     ),
     ("data-compliance/events/", data_compliance.DeleteEventDataView, "delete-event-data"),
+]
+
+# Event types in resource-oriented form, and sharing (issue 12).
+_ROUTES += [
+    ("event-types/", event_type_resources.EventTypeCollectionView, "event-type-collection"),
+    ("event-types/<str:uuid>/", event_type_resources.EventTypeResourceView,
+     "event-type-resource"),
+    ("event-types/<str:uuid>/hosts/", event_type_resources.EventTypeHostsView,
+     "event-type-hosts"),
+    ("event-types/<str:uuid>/availability/", event_type_resources.EventTypeAvailabilityView,
+     "event-type-availability"),
+    ("event-types/<str:uuid>/available-times/", event_type_resources.EventTypeOpenSlotsView,
+     "event-type-open-slots"),
+    ("one-off-event-types/", event_type_resources.OneOffEventTypesView, "one-off-event-types"),
+    ("scheduling-links/", sharing.SchedulingLinksView, "scheduling-links"),
+    ("shares/", sharing.SharesView, "shares"),
+    ("locations/", locations.LocationsView, "locations"),
 ]
 
 urlpatterns: list[Any] = [

@@ -22,12 +22,14 @@ def _color(value: Any) -> str:
     return value
 
 
-def _settings(
+def event_type_settings(
     name: str | None, duration: int | None, duration_options: Iterable[int] | None,
     locations: Iterable[dict[str, Any]] | None, color: str | None, locale: str | None,
     active: bool | None, description: str | None,
 ) -> Params:
-    """The event-type fields given, each checked (duration 1-720, <= 4 unique options)."""
+    """The event-type fields given, each checked (duration 1-720, <= 4 unique options).
+
+    Public so the REST serializers apply the same rules before any call."""
     body: Params = {}
     if name is not None:
         body["name"] = v.validate_text(name, "name", MAX_NAME)
@@ -56,7 +58,7 @@ def _settings(
     return body
 
 
-def _availability_rule(value: Any) -> dict[str, Any]:
+def check_availability_rule(value: Any) -> dict[str, Any]:
     """``availability_rule``: ``timezone`` and ``rules[]`` required, ``user`` optional."""
     rule = v.validate_object(value, "availability_rule")
     v.validate_text(rule.get("timezone"), "availability_rule.timezone", 100)
@@ -170,7 +172,7 @@ class EventTypes(ResourceGroup):
             "owner": self._uri(owner, "user", "owner"),
             "name": v.validate_text(name, "name", MAX_NAME),
         }
-        body.update(_settings(
+        body.update(event_type_settings(
             None, duration, duration_options, locations, color, locale, active, description
         ))
         return self._post("/event_types", body)
@@ -197,7 +199,7 @@ class EventTypes(ResourceGroup):
              "description": description},
             "event type",
         )
-        body = _settings(
+        body = event_type_settings(
             name, duration, duration_options, locations, color, locale, active, description
         )
         return self._patch(path, body)
@@ -275,7 +277,7 @@ class EventTypes(ResourceGroup):
         """
         params = {"event_type": self._uri(event_type, "event_type", "event_type")}
         body = {
-            "availability_rule": _availability_rule(availability_rule),
+            "availability_rule": check_availability_rule(availability_rule),
             "availability_setting": v.validate_choice(
                 availability_setting, AVAILABILITY_SETTINGS, "availability_setting"
             ),
@@ -285,4 +287,4 @@ class EventTypes(ResourceGroup):
         ))
 
 
-__all__ = ["EventTypes"]
+__all__ = ["EventTypes", "check_availability_rule", "event_type_settings"]
