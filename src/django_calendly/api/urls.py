@@ -22,6 +22,7 @@ from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from . import views
 from .errors import exception_handler
 from .permissions import permission_classes_for
+from .views.booking import BookInviteeView
 
 
 class _ReadProtected:
@@ -173,6 +174,11 @@ _ROUTES: list[tuple[str, Any, str]] = [
         views.WebhookSubscriptionView,
         "webhook-subscription",
     ),
+]
+
+# -- booking from the project's own pages (issue 12) --
+_ROUTES += [
+    ("invitees/", BookInviteeView, "book-invitee"),
 ]
 
 urlpatterns: list[Any] = [
