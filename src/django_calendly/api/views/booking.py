@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from drf_spectacular.utils import OpenApiExample
+from drf_spectacular.utils import OpenApiExample, OpenApiRequest, OpenApiResponse
 from rest_framework import status
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -24,7 +24,7 @@ from ...services.calendly_api import booking as service
 from .. import serializers_booking as sb
 from ..errors import error_response, exception_handler
 from ..permissions import _resolve
-from ..schema import app_extend_schema, document
+from ..schema import document
 from .base import CalendlyAPIView
 
 _EXAMPLE_REQUEST = {
@@ -87,14 +87,6 @@ class BookInviteeView(CalendlyAPIView):
     def get_exception_handler(self) -> Any:
         return booking_exception_handler
 
-    @app_extend_schema(
-        examples=[
-            OpenApiExample("Book a slot", value=_EXAMPLE_REQUEST, request_only=True),
-            OpenApiExample(
-                "Booked", value=_EXAMPLE_RESPONSE, response_only=True, status_codes=["201"]
-            ),
-        ]
-    )
     @document(
         "calendly_invitee_book",
         "Book an invitee into a slot (Scheduling API)",
@@ -107,8 +99,17 @@ class BookInviteeView(CalendlyAPIView):
             "Needs `CALENDLY_BOOKING_PERMISSION_CLASSES` (default: authenticated) rather "
             "than the read classes below."
         ),
-        request=sb.BookingBody,
-        success=(201, sb.BookingSerializer),
+        request=OpenApiRequest(
+            sb.BookingBody, examples=[OpenApiExample("Book a slot", value=_EXAMPLE_REQUEST)]
+        ),
+        success=(
+            201,
+            OpenApiResponse(
+                sb.BookingSerializer,
+                description="Booked.",
+                examples=[OpenApiExample("Booked", value=_EXAMPLE_RESPONSE)],
+            ),
+        ),
         extra_errors=(409, 429),
     )
     def post(self, request: Request) -> Response:
