@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from django_calendly.api.endpoint_operations import ENDPOINT_OPERATIONS
 from django_calendly.client.operations import BY_ROUTE
-from django_calendly.models import CalendlyConnection, Invitee, ScheduledEvent
+from django_calendly.models import CalendlyConnection, Invitee, ScheduledEvent, WebhookDelivery
 from django_calendly.sandbox import Sandbox
 
 from .conftest import BASE, assert_error
@@ -342,3 +342,37 @@ def test_a_retried_booking_with_the_same_key_books_once(sb: Sandbox, api: APICli
     assert taken.status_code == 409
     assert book(api, data, key="retry-taken")["Idempotent-Replayed"] == "true"
     assert bookings(sb) == 2
+
+
+# -- the webhook that follows converges on the same rows ---------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_invitee_created_webhook_converges_on_the_booked_rows(
+    sb: Sandbox, api: APIClient, live_server: Any, settings: Any
+) -> None:
+    """Book through the endpoint while the sandbox delivers ``invitee.created`` to the
+    running receiver: the mirror ends with exactly one event and one invitee."""
+    settings.CALENDLY_WEBHOOK_SIGNING_KEY = []
+    created = api.post(BASE + "webhook/subscription/", {
+        "url": f"{live_server.url}{BASE}webhook/",
+        "events": ["invitee.created"],
+        "organization": sb.organization_uri,
+        "scope": "organization",
+    }, format="json")
+    assert created.status_code == 201, created.content
+    sb.configure(deliver="sync")  # delivered while Calendly answers POST /invitees
+    event_type = own_event_type(sb)
+    before = len(sb.deliveries)
+    response = book(api, body(event_type, open_slots(api, event_type)[0]))
+    assert response.status_code == 201, response.content
+    sent = sb.deliveries[before:]
+    assert [(d.event, d.status) for d in sent] == [("invitee.created", 202)]
+    assert WebhookDelivery.objects.filter(status="succeeded").count() == 1
+    invitee = response.json()["resource"]
+    assert Invitee.objects.filter(uri=invitee["uri"]).count() == 1
+    assert ScheduledEvent.objects.filter(uri=invitee["event"]).count() == 1
+    assert ScheduledEvent.objects.count() == 1 and Invitee.objects.count() == 1
+    row = Invitee.objects.get()
+    assert row.scheduled_event is not None and row.scheduled_event.uri == invitee["event"]
+    assert row.scheduled_event.organization == sb.organization_uri
