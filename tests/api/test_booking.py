@@ -376,3 +376,11 @@ def test_the_invitee_created_webhook_converges_on_the_booked_rows(
     row = Invitee.objects.get()
     assert row.scheduled_event is not None and row.scheduled_event.uri == invitee["event"]
     assert row.scheduled_event.organization == sb.organization_uri
+
+
+def test_free_plan_is_403_plan_required(sb: Sandbox, api: APIClient) -> None:
+    event_type = own_event_type(sb)
+    slot = open_slots(api, event_type)[0]
+    sb.configure(plan="free")
+    assert_error(book(api, body(event_type, slot)), 403, "plan_required")
+    assert Invitee.objects.count() == 0
