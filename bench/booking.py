@@ -24,6 +24,8 @@ worker settings: the machine's baseline round trip, to compare runs across machi
 
     .venv/bin/python bench/booking.py [--calls 200] [--workers 2] [--threads 4]
 
+``BENCH_PROGRESS=1`` prints each booking's count to stderr (to see where a run stalls).
+
 Prints the median and p99 of both series, the time our endpoints add per booking (median and
 p99 of the per-booking difference) and the ratio proxied / direct.
 """
