@@ -145,6 +145,13 @@ SETTINGS: dict[str, Setting] = {
         "DRF permission classes for organization-wide actions (dotted paths).",
         env=False,
     ),
+    "BOOKING_PERMISSION_CLASSES": Setting(
+        ["rest_framework.permissions.IsAuthenticated"],
+        _list,
+        "DRF permission classes for booking (POST invitees/); AllowAny opens a public "
+        "booking page (dotted paths).",
+        env=False,
+    ),
     "APP_TOKEN_FALLBACK": Setting(
         "staff",
         _fallback,

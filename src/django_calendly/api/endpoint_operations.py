@@ -85,4 +85,15 @@ ENDPOINT_OPERATIONS.update({
     "locations": ("locations.list",),
 })
 
+# -- booking from the project's own pages (issue 12) --
+ENDPOINT_OPERATIONS.update({
+    # Books, reads the meeting back for the mirror; on a 400 naming start_time, reads the
+    # event type's availability rules to tell slot_unavailable from outside_availability.
+    "book-invitee": (
+        "invitees.create",
+        "scheduled_events.get",
+        "event_types.get_availability_schedules",
+    ),
+})
+
 __all__ = ["ENDPOINT_OPERATIONS"]

@@ -36,6 +36,7 @@ from .views import (  # the directory families (issue 12)
     sharing,
     teams,
 )
+from .views.booking import BookInviteeView
 
 
 class _ReadProtected:
@@ -251,6 +252,11 @@ _ROUTES += [
     ("scheduling-links/", sharing.SchedulingLinksView, "scheduling-links"),
     ("shares/", sharing.SharesView, "shares"),
     ("locations/", locations.LocationsView, "locations"),
+]
+
+# -- booking from the project's own pages (issue 12) --
+_ROUTES += [
+    ("invitees/", BookInviteeView, "book-invitee"),
 ]
 
 urlpatterns: list[Any] = [
