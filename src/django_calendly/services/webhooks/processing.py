@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from ... import signals
 from ...models import WebhookDelivery
+from ..attribution import mark_seen
 from .context import Context as _Context
 from .handlers import HANDLERS
 
@@ -107,6 +108,8 @@ def _dispatch(delivery: WebhookDelivery) -> _Context:
     handler = HANDLERS.get(delivery.event)
     if handler is not None:
         handler(ctx)
+        for model, uris in ctx.seen.items():
+            mark_seen(model, uris, delivery.connection_id)
     else:
         logger.info("Webhook event %s has no handler; only webhook_received.", delivery.event)
     ctx.send(

@@ -66,6 +66,7 @@ def _apply_invitee(ctx: _Context, data: Json) -> tuple[Invitee, bool]:
     fields = invitee_fields(data)
     if not fields["event"] and event_row is not None:
         fields["event"] = event_row.uri
+    ctx.saw(ScheduledEvent, event_row.uri if event_row is not None else fields["event"])
     if event_row is None and fields["event"]:
         event_id = (
             ScheduledEvent.objects.filter(uri=fields["event"]).values_list("id", flat=True).first()
@@ -253,6 +254,7 @@ def _handle_event_type(ctx: _Context) -> None:
         fields["active"] = False
     fields["organization"] = fields["organization"] or _default_organization()
     row, created = _get_or_insert(EventType, fields)
+    ctx.saw(EventType, row.uri)
     superseded = False
     if not created:
         superseded = _superseded(row, fields)
