@@ -4,6 +4,7 @@ live receiver) and its own sync, and each user sees only what their account saw.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from io import StringIO
 from typing import Any
@@ -275,3 +276,55 @@ def test_a_refused_refresh_retires_the_connection(
     # Its subscription is gone at the sandbox (the access token still allowed it) and here.
     assert [w["user"] for w in _remote_subscriptions(sb)] == [uma.uri]
     assert not WebhookSubscription.objects.filter(connection=conn).exists()
+
+
+def test_one_event_seen_by_two_connections_is_one_row_visible_to_both(
+    calendly_sandbox: Any, members: tuple[Member, Member], settings: Any
+) -> None:
+    """An admin connection syncing at organization scope and a member's connection see the
+    member's meeting: one row, seen by both; the member still sees only their own."""
+    sb = calendly_sandbox
+    settings.CALENDLY_WEBHOOK_URL = ""
+    settings.CALENDLY_CONNECTION_SYNC_SCOPE = "organization"
+    mia, _ = members
+    adam = Member(sb, "admin@sandbox.example", "adam")
+    booking = mia.book()
+    mia_conn, adam_conn = mia.connect(), adam.connect()
+
+    row = ScheduledEvent.objects.get(uri=booking["event"])
+    assert set(row.seen_by.values_list("pk", flat=True)) == {mia_conn.pk, adam_conn.pk}
+    assert ScheduledEvent.objects.filter(uri=booking["event"]).count() == 1
+    assert booking["event"] in mia.visible() and booking["event"] in adam.visible()
+    with sb.store.lock:
+        whole_org = {
+            e["uri"] for e in sb.store.events.values()
+            if _time(e["start_time"]) >= timezone.now() - timedelta(days=30)
+            and _time(e["start_time"]) < timezone.now() + timedelta(days=365)
+        }
+    assert adam.visible() == whole_org  # the admin's organization-scope sync saw it all
+    assert mia.visible() == mia.hosted_in_sandbox()  # a member's is still user scope
+
+
+def test_the_admin_shows_each_staff_user_what_visibility_allows(
+    calendly_sandbox: Any, members: tuple[Member, Member], settings: Any
+) -> None:
+    settings.CALENDLY_WEBHOOK_URL = ""
+    settings.CALENDLY_APP_TOKEN_FALLBACK = "never"  # staff act with their own connection
+    mia, uma = members
+    uma.book()
+    mia.connect(), uma.connect()
+    get_user_model().objects.filter(pk=mia.user.pk).update(is_staff=True)
+    from django.contrib.auth.models import Permission
+
+    mia.user.user_permissions.add(*Permission.objects.filter(codename__startswith="view_"))
+    page = mia.browser.get("/admin/calendly/scheduledevent/")
+    assert page.status_code == 200
+    own, total = len(mia.hosted_in_sandbox()), ScheduledEvent.objects.count()
+    assert 0 < own < total
+    assert re.search(rf"\b{own} scheduled event", page.content.decode())
+
+    root = get_user_model().objects.create_superuser("root", password="pw")
+    admin = Client()
+    admin.force_login(root)
+    everything = admin.get("/admin/calendly/scheduledevent/").content.decode()
+    assert re.search(rf"\b{total} scheduled event", everything)
