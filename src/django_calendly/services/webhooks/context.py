@@ -27,6 +27,9 @@ class Context:
     delivery: WebhookDelivery
     payload: dict[str, Any]
     organization: str = ""
+    #: The organization of the connection whose subscription sent the delivery (""
+    #: for the app's): rows whose payload names none belong to it.
+    actor_organization: str = ""
     #: Signals the handler asked for, sent in order by ``notify``.
     pending: list[tuple[Any, Any, Any]] = field(default_factory=list)
     #: Mirror rows the delivery wrote or referred to, by model: attributed to the

@@ -22,7 +22,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from django.utils import timezone
 
 from ... import signals
-from ...models import WebhookDelivery
+from ...models import CalendlyConnection, WebhookDelivery
 from ..attribution import mark_seen
 from .context import Context as _Context
 from .handlers import HANDLERS
@@ -100,11 +100,20 @@ def replay_deliveries(ids: Iterable[int], *, force: bool = True) -> dict[str, in
     return counts
 
 
+def _actor_organization(delivery: WebhookDelivery) -> str:
+    if delivery.connection_id is None:
+        return ""
+    found = CalendlyConnection.objects.filter(pk=delivery.connection_id).values_list(
+        "organization", flat=True
+    ).first()
+    return str(found or "")
+
+
 def _dispatch(delivery: WebhookDelivery) -> _Context:
     """Apply the delivery to the mirror; the signals it calls for wait in the context."""
     envelope = json.loads(delivery.body)
     payload = envelope.get("payload") or {}
-    ctx = _Context(delivery, payload)
+    ctx = _Context(delivery, payload, actor_organization=_actor_organization(delivery))
     handler = HANDLERS.get(delivery.event)
     if handler is not None:
         handler(ctx)

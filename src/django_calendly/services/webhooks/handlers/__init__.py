@@ -137,7 +137,7 @@ def _handle_invitee(ctx: _Context) -> None:
     event = data.get("scheduled_event") or {}
     event_uri = str(data.get("event") or (event.get("uri") if isinstance(event, Mapping) else ""))
     _lock(uri, old_uri, new_uri, event_uri)
-    ctx.organization = _default_organization()
+    ctx.organization = ctx.actor_organization or _default_organization()
 
     pair = (uri, new_uri) if new_uri else (old_uri, uri) if old_uri else None
     complete_before = _pair_complete(*pair) if pair else False
@@ -189,7 +189,7 @@ def _handle_no_show(ctx: _Context) -> None:
     if not no_show_uri and not deleted:
         raise ValueError("The invitee_no_show.created payload has no no-show URI.")
     _lock(invitee_uri, no_show_uri)
-    ctx.organization = _default_organization()
+    ctx.organization = ctx.actor_organization or _default_organization()
     deleted_at = ctx.delivery.calendly_created_at or timezone.now()
     touched: list[InviteeNoShow] = []
     if no_show_uri:
@@ -252,7 +252,9 @@ def _handle_event_type(ctx: _Context) -> None:
             fields["deleted_at"] or ctx.delivery.calendly_created_at or timezone.now()
         )
         fields["active"] = False
-    fields["organization"] = fields["organization"] or _default_organization()
+    fields["organization"] = (
+        fields["organization"] or ctx.actor_organization or _default_organization()
+    )
     row, created = _get_or_insert(EventType, fields)
     ctx.saw(EventType, row.uri)
     superseded = False
