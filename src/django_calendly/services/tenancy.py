@@ -38,7 +38,7 @@ from ..models import CalendlyConnection, WebhookSubscription
 from ..sync.engine import ProgressCallback, SyncStats
 from .attribution import purge_seen_only_by
 
-logger = logging.getLogger("django_calendly.tenancy")
+logger = logging.getLogger(__name__)
 
 ADMIN_ROLES = ("owner", "admin")
 
@@ -197,8 +197,9 @@ def delete_connection_subscriptions(connection: CalendlyConnection) -> list[str]
         return []
     try:
         token = fresh_access_token(connection)
-    except ConnectionError:
-        token = connection.access_token  # refresh refused: the access token may still work
+    except (ConnectionError, CalendlyError):
+        # Refresh refused or Calendly unreachable: the stored access token may still work.
+        token = connection.access_token
     with CalendlyClient(
         token=token,
         base_url=calendly_settings.BASE_URL,
