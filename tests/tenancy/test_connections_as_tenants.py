@@ -328,3 +328,47 @@ def test_the_admin_shows_each_staff_user_what_visibility_allows(
     admin.force_login(root)
     everything = admin.get("/admin/calendly/scheduledevent/").content.decode()
     assert re.search(rf"\b{total} scheduled event", everything)
+
+
+def test_purge_keeps_rows_another_connection_saw(
+    calendly_sandbox: Any, members: tuple[Member, Member], settings: Any
+) -> None:
+    settings.CALENDLY_WEBHOOK_URL = ""
+    settings.CALENDLY_CONNECTION_SYNC_SCOPE = "organization"
+    settings.CALENDLY_DISCONNECT_PURGE = True
+    mia, _ = members
+    adam = Member(calendly_sandbox, "admin@sandbox.example", "adam")
+    booking = mia.book()
+    mia.connect(), adam.connect()
+    only_adam = adam.visible() - mia.visible()
+    assert only_adam and booking["event"] not in only_adam
+
+    assert adam.browser.post("/modules/calendly/oauth/disconnect/").status_code == 200
+    assert not ScheduledEvent.objects.filter(uri__in=only_adam).exists()
+    assert ScheduledEvent.objects.filter(uri=booking["event"]).exists()
+    assert Invitee.objects.filter(uri=booking["uri"]).exists()
+    assert mia.visible() == mia.hosted_in_sandbox()
+
+
+def test_one_webhook_through_the_app_and_a_connection_is_processed_once_seen_by_both(
+    calendly_sandbox: Any, members: tuple[Member, Member], live_server: Any,
+    recorder: Any,
+) -> None:
+    """The app's organization subscription and Mia's user subscription both deliver her
+    booking: one delivery is processed (one signal), the other is attributed only."""
+    sb = calendly_sandbox
+    mia, _ = members
+    conn = mia.connect()
+    call_command(  # the app's own subscription, at the receiver's other URL
+        "calendly_webhooks", "ensure", "--url",
+        f"{live_server.url}/modules/calendly/webhook-url/", stdout=StringIO(),
+    )
+    assert WebhookSubscription.objects.get(connection=None).scope == "organization"
+    booking = mia.book()
+    assert sorted(d.status for d in sb.deliveries) == [200, 202]  # 200: the duplicate
+    delivery = WebhookDelivery.objects.get(resource_uri=booking["uri"])
+    assert {delivery.connection_id, *delivery.viewers} == {conn.pk, None}
+    row = ScheduledEvent.objects.get(uri=booking["event"])
+    assert row.seen_by_app is True
+    assert list(row.seen_by.values_list("pk", flat=True)) == [conn.pk]
+    assert len(recorder.of("invitee_created")) == 1

@@ -60,6 +60,16 @@ class WebhookDelivery(models.Model):
         CalendlyConnection, null=True, blank=True, on_delete=models.DO_NOTHING,
         db_constraint=False, related_name="+",
     )
+    viewers = models.JSONField(
+        default=list, blank=True,
+        help_text="Other actors whose subscriptions delivered this same webhook (connection "
+        "ids; null: the app): the duplicate is not processed again, but attributed.",
+    )
+    seen = models.JSONField(
+        default=dict, blank=True,
+        help_text="The mirror rows processing attributed (model label: URIs), so an actor "
+        "whose duplicate arrives later is attributed the same rows.",
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import models
+from django.apps import apps
+from django.db import models, transaction
 
-from ..models import CalendlyConnection, EventType, ScheduledEvent
+from ..models import CalendlyConnection, EventType, ScheduledEvent, WebhookDelivery
 
 #: The models that record viewers.
 SEEN_MODELS: tuple[type[models.Model], ...] = (ScheduledEvent, EventType)
@@ -53,6 +54,38 @@ def mark_seen(model: type[models.Model], uris: Iterable[str], connection_id: int
         ignore_conflicts=True,
     )
     return len(ids)
+
+
+def mark_rows(seen: dict[str, list[str]], connection_id: int | None) -> None:
+    """``mark_seen`` for a delivery's ``seen`` (model label: URIs)."""
+    for label, uris in seen.items():
+        mark_seen(apps.get_model(label), uris, connection_id)
+
+
+def attribute_duplicate(delivery_id: int | None, connection_id: int | None) -> None:
+    """A webhook already stored arrived again through another actor's subscription (the
+    app's organization subscription and a member's user subscription both deliver a
+    booking): it is not processed twice, but its rows are that actor's too.
+
+    Under the delivery's row lock, which processing holds while it runs: either it has not
+    run yet and will attribute ``viewers`` too, or it has, and ``seen`` lists its rows."""
+    if delivery_id is None:
+        return
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update()
+            .filter(pk=delivery_id)
+            .only("connection_id", "viewers", "seen")
+            .first()
+        )
+        if delivery is None:
+            return
+        viewers = list(delivery.viewers or [])
+        if connection_id == delivery.connection_id or connection_id in viewers:
+            return
+        delivery.viewers = [*viewers, connection_id]
+        delivery.save(update_fields=["viewers"])
+        mark_rows(delivery.seen or {}, connection_id)
 
 
 def seen_by_connection(model: type[models.Model], connection_id: int) -> models.QuerySet:  # type: ignore[type-arg]

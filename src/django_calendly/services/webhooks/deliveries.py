@@ -187,6 +187,9 @@ def store_delivery(
         existing = (
             WebhookDelivery.objects.filter(idempotency_key=key).values_list("id", flat=True).first()
         )
+        from ..attribution import attribute_duplicate
+
+        attribute_duplicate(existing, connection_id)
         return StoredDelivery(existing, True, key)
     transaction.on_commit(lambda: _enqueue(delivery.pk))
     return StoredDelivery(delivery.pk, False, key)

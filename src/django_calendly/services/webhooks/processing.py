@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from ... import signals
 from ...models import CalendlyConnection, WebhookDelivery
-from ..attribution import mark_seen
+from ..attribution import mark_rows
 from .context import Context as _Context
 from .handlers import HANDLERS
 
@@ -82,7 +82,9 @@ def process_delivery(delivery_id: int, *, force: bool = False) -> str:
         delivery.processed_at = timezone.now()
         delivery.lease_until = None  # finished: nothing for recovery to take up
         delivery.save(
-            update_fields=["status", "attempts", "last_error", "processed_at", "lease_until"]
+            update_fields=[
+                "status", "attempts", "last_error", "processed_at", "lease_until", "seen"
+            ]
         )
         return str(delivery.status)
 
@@ -117,8 +119,10 @@ def _dispatch(delivery: WebhookDelivery) -> _Context:
     handler = HANDLERS.get(delivery.event)
     if handler is not None:
         handler(ctx)
-        for model, uris in ctx.seen.items():
-            mark_seen(model, uris, delivery.connection_id)
+        # Every actor whose subscription delivered it (the first, and any duplicate's).
+        delivery.seen = {m._meta.label: sorted(uris) for m, uris in ctx.seen.items()}
+        for actor in dict.fromkeys([delivery.connection_id, *(delivery.viewers or [])]):
+            mark_rows(delivery.seen, actor)
     else:
         logger.info("Webhook event %s has no handler; only webhook_received.", delivery.event)
     ctx.send(
