@@ -372,3 +372,22 @@ def test_one_webhook_through_the_app_and_a_connection_is_processed_once_seen_by_
     assert row.seen_by_app is True
     assert list(row.seen_by.values_list("pk", flat=True)) == [conn.pk]
     assert len(recorder.of("invitee_created")) == 1
+
+
+def test_an_admin_connection_subscribes_at_organization_scope_when_told(
+    calendly_sandbox: Any, members: tuple[Member, Member], settings: Any
+) -> None:
+    settings.CALENDLY_CONNECTION_WEBHOOK_SCOPE = "organization"
+    mia, _ = members
+    adam = Member(calendly_sandbox, "admin@sandbox.example", "adam")
+    adam_conn, mia_conn = adam.connect(), mia.connect()
+    scopes = dict(WebhookSubscription.objects.values_list("connection_id", "scope"))
+    assert scopes == {adam_conn.pk: "organization", mia_conn.pk: "user"}  # a member: user
+    adam.connect()  # connecting again keeps the same subscription
+    assert WebhookSubscription.objects.filter(connection=adam_conn).count() == 1
+    assert len(_remote_subscriptions(calendly_sandbox)) == 2
+
+    booking = mia.book()  # delivered to both: Adam's covers the organization
+    row = ScheduledEvent.objects.get(uri=booking["event"])
+    assert set(row.seen_by.values_list("pk", flat=True)) == {adam_conn.pk, mia_conn.pk}
+    assert booking["event"] in adam.visible() and booking["event"] in mia.visible()
