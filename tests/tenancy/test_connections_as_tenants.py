@@ -391,3 +391,13 @@ def test_an_admin_connection_subscribes_at_organization_scope_when_told(
     row = ScheduledEvent.objects.get(uri=booking["event"])
     assert set(row.seen_by.values_list("pk", flat=True)) == {adam_conn.pk, mia_conn.pk}
     assert booking["event"] in adam.visible() and booking["event"] in mia.visible()
+
+
+def test_a_bad_scope_setting_is_refused_naming_it(settings: Any) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from django_calendly.conf import calendly_settings
+
+    settings.CALENDLY_CONNECTION_SYNC_SCOPE = "everything"
+    with pytest.raises(ImproperlyConfigured, match="CALENDLY_CONNECTION_SYNC_SCOPE"):
+        _ = calendly_settings.CONNECTION_SYNC_SCOPE
