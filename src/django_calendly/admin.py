@@ -121,27 +121,58 @@ class MirrorAdmin(ReadOnlyAdmin):
         return [*names, "pretty_data"]
 
 
+class VisibleMirrorAdmin(MirrorAdmin):
+    """A mirror admin showing each staff user what ``services.visibility`` lets them read
+    (superusers: every row), so the admin cannot show more than the local API does."""
+
+    def visible(self, scope: Any) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        if getattr(request.user, "is_superuser", False):
+            return super().get_queryset(request)
+        from .services.visibility import local_scope
+
+        ids = self.visible(local_scope(request.user)).values("pk")
+        return super().get_queryset(request).filter(pk__in=ids)
+
+
 @admin.register(EventType)
-class EventTypeAdmin(MirrorAdmin):
+class EventTypeAdmin(VisibleMirrorAdmin):
     list_display = ("name", "slug", "active", "duration", "owner", "calendly_updated_at")
     list_filter = ("active", "kind")
     search_fields = ("name", "slug", "uri", "owner", "scheduling_url")
 
+    def visible(self, scope: Any) -> QuerySet[Any]:
+        from .services.visibility import visible_event_types
+
+        return visible_event_types(scope)
+
 
 @admin.register(ScheduledEvent)
-class ScheduledEventAdmin(MirrorAdmin):
+class ScheduledEventAdmin(VisibleMirrorAdmin):
     list_display = ("name", "status", "start_time", "owner", "invitees_active")
     list_filter = ("status",)
     search_fields = ("name", "uri", "uuid", "owner", "event_type")
     date_hierarchy = "start_time"
 
+    def visible(self, scope: Any) -> QuerySet[Any]:
+        from .services.visibility import visible_events
+
+        return visible_events(scope)
+
 
 @admin.register(Invitee)
-class InviteeAdmin(MirrorAdmin):
+class InviteeAdmin(VisibleMirrorAdmin):
     list_display = ("email", "name", "status", "rescheduled", "event", "calendly_created_at")
     list_filter = ("status", "rescheduled")
     search_fields = ("email", "name", "uri", "uuid", "event")
     list_select_related = False
+
+    def visible(self, scope: Any) -> QuerySet[Any]:
+        from .services.visibility import visible_invitees
+
+        return visible_invitees(scope)
 
 
 @admin.register(InviteeNoShow)

@@ -68,6 +68,26 @@ def _fallback(value: Any) -> str:
     return choice
 
 
+ACTOR_SCOPES = ("user", "organization")
+
+
+def _actor_scope(name: str) -> Callable[[Any], str]:
+    """A parser of ``CALENDLY_<name>``: ``user`` or ``organization``; anything else is
+    refused at first use, loudly, naming the setting."""
+
+    def parse(value: Any) -> str:
+        choice = str(value).strip().lower()
+        if choice not in ACTOR_SCOPES:
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(
+                f"CALENDLY_{name} must be one of {', '.join(ACTOR_SCOPES)}; got {value!r}."
+            )
+        return choice
+
+    return parse
+
+
 @dataclass(frozen=True)
 class Setting:
     default: Any
@@ -161,6 +181,25 @@ SETTINGS: dict[str, Setting] = {
     "SYNC_DAYS_BACK": Setting(30, _int, "Pull sync window start, days before now."),
     "SYNC_DAYS_AHEAD": Setting(365, _int, "Pull sync window end, days after now."),
     "SYNC_CONCURRENCY": Setting(4, _int, "Concurrent invitee calls during a pull sync."),
+    "CONNECTION_SYNC_SCOPE": Setting(
+        "user",
+        _actor_scope("CONNECTION_SYNC_SCOPE"),
+        "What a connection's pull sync covers: user (its Calendly user), "
+        "or organization for owner/admin connections.",
+    ),
+    "CONNECTION_WEBHOOK_SCOPE": Setting(
+        "user",
+        _actor_scope("CONNECTION_WEBHOOK_SCOPE"),
+        "The webhook subscription made on connect: user scope, or "
+        "organization for owner/admin connections.",
+    ),
+    "WEBHOOK_URL": Setting(
+        "", _str, "Absolute URL of this app's webhook receiver; when set, each connection "
+        "gets its own subscription on connect."
+    ),
+    "DISCONNECT_PURGE": Setting(
+        False, _bool, "On disconnect, delete the mirror rows only that connection saw."
+    ),
     "ORGANIZATION": Setting(
         "", _str, "Organization URI the app works for (found from the token when empty)."
     ),

@@ -27,6 +27,7 @@ LOGGER_NAMES = (
     "django_calendly.api",
     "django_calendly.client",
     "django_calendly.services.connections",
+    "django_calendly.services.tenancy",
     "django_calendly.sync",
     "django_calendly.webhooks",
 )

@@ -34,6 +34,12 @@ contact_changed = Signal()
 meeting_recap_changed = Signal()
 webhook_received = Signal()
 
+# Connection lifecycle (services/tenancy.py); sender=CalendlyConnection, keyword argument
+# ``connection`` (the row; after a disconnect it is no longer stored).
+calendly_connected = Signal()
+calendly_disconnected = Signal()
+calendly_reconnect_required = Signal()
+
 __all__ = [
     "ContactEvent",
     "EventTypeEvent",
@@ -43,6 +49,9 @@ __all__ = [
     "NoShowEvent",
     "RoutingFormSubmissionEvent",
     "WebhookEvent",
+    "calendly_connected",
+    "calendly_disconnected",
+    "calendly_reconnect_required",
     "contact_changed",
     "event_type_changed",
     "invitee_canceled",

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from .connections import CalendlyConnection
+
 
 class MirrorModel(models.Model):
     uri = models.URLField(max_length=500, unique=True)
@@ -36,6 +38,11 @@ class EventType(MirrorModel):
     duration = models.PositiveIntegerField(null=True, blank=True)
     scheduling_url = models.URLField(max_length=500, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Who saw this row at Calendly (services/attribution.py): the connections whose sync
+    # or webhook subscription brought it, and the app's own token. What a connected user
+    # may read follows from it (services/visibility.py).
+    seen_by = models.ManyToManyField(CalendlyConnection, blank=True, related_name="+")
+    seen_by_app = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]
@@ -69,6 +76,11 @@ class ScheduledEvent(MirrorModel):
         help_text="Set by the pull sync once the invitees are mirrored: the event's updated_at "
         "and invitees counter at that time. Equal on the next sync means no invitee call.",
     )
+    # Who saw this row at Calendly (services/attribution.py): the connections whose sync
+    # or webhook subscription brought it, and the app's own token. What a connected user
+    # may read follows from it (services/visibility.py).
+    seen_by = models.ManyToManyField(CalendlyConnection, blank=True, related_name="+")
+    seen_by_app = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["start_time", "id"]

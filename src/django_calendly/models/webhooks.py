@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.db import models
 from django.utils import timezone
 
+from .connections import CalendlyConnection
 from .fields import EncryptedTextField
 
 
@@ -52,6 +53,23 @@ class WebhookDelivery(models.Model):
         help_text="The worker backend's id of the task last enqueued for it (recovery asks "
         "the backend whether it is still waiting in the queue).",
     )
+    # Whose subscription's signing key verified it (None: the app's own key or
+    # subscription). No constraint: a delivery outlives a disconnected connection, and is
+    # then attributed to nobody (services/attribution.py checks the connection exists).
+    connection = models.ForeignKey(
+        CalendlyConnection, null=True, blank=True, on_delete=models.DO_NOTHING,
+        db_constraint=False, related_name="+",
+    )
+    viewers = models.JSONField(
+        default=list, blank=True,
+        help_text="Other actors whose subscriptions delivered this same webhook (connection "
+        "ids; null: the app): the duplicate is not processed again, but attributed.",
+    )
+    seen = models.JSONField(
+        default=dict, blank=True,
+        help_text="The mirror rows processing attributed (model label: URIs), so an actor "
+        "whose duplicate arrives later is attributed the same rows.",
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -82,6 +100,12 @@ class WebhookSubscription(models.Model):
     events = models.JSONField(default=list)
     state = models.CharField(max_length=20, default="active")
     signing_key = EncryptedTextField(blank=True)
+    # The connection whose token created it (None: the app's token). Deleting the
+    # connection deletes the row, so its key stops being accepted at once.
+    connection = models.ForeignKey(
+        CalendlyConnection, null=True, blank=True, on_delete=models.CASCADE,
+        related_name="webhook_subscriptions",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -206,6 +206,9 @@ def finish_authorization(session: Any, user: Any, state: str, code: str) -> tupl
         },
     )
     logger.info("Calendly connected for user %s (%s)", user.pk, connection.owner)
+    from .tenancy import on_connected
+
+    on_connected(connection)  # its own webhook subscription and first sync
     return connection, pending.next_url
 
 
@@ -250,6 +253,9 @@ def fresh_access_token(connection: CalendlyConnection) -> str:
             client.close()
     _copy_tokens(locked, connection)
     if refused is not None:
+        from .tenancy import on_reconnect_required
+
+        on_reconnect_required(locked)
         raise ConnectionError("connection_broken", locked.last_error) from refused
     return locked.access_token
 
@@ -275,6 +281,9 @@ def disconnect(user: Any) -> bool:
     connection = CalendlyConnection.objects.filter(user=user).first()
     if connection is None:
         return False
+    from .tenancy import on_disconnected, on_disconnecting
+
+    on_disconnecting(connection)  # its subscriptions (and rows, if purging) go first
     try:
         client = oauth_client()
     except ConnectionError:
@@ -288,4 +297,5 @@ def disconnect(user: Any) -> bool:
         finally:
             client.close()
     connection.delete()
+    on_disconnected(connection)
     return True

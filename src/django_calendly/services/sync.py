@@ -73,8 +73,13 @@ def sync_scheduled_events(
     concurrency: int | None = None,
     client: Any = None,
     progress: ProgressCallback | None = None,
+    connection_id: int | None = None,
 ) -> SyncStats:
     """Sync event types, scheduled events in ``[since, until)`` and their invitees.
+
+    ``connection_id``: the ``CalendlyConnection`` whose ``client`` this is (its rows are
+    marked as seen by it); None: the app's own token (``services.tenancy.sync_connection``
+    passes both).
 
     Raises ``SyncError`` (with a message fit for a user) when the sync stops; the progress
     made is kept and the next call resumes from it.
@@ -95,6 +100,7 @@ def sync_scheduled_events(
         full=full,
         dry_run=dry_run,
         concurrency=concurrency,
+        connection_id=connection_id,
     )
     return SyncEngine(client, options, progress=progress, pacer=pacer).run()
 

@@ -51,6 +51,7 @@ from ..client.positions import StartTimePosition
 from ..conf import calendly_settings
 from ..models import EventType, Invitee, ScheduledEvent, SyncState
 from ..services import mirror
+from ..services.attribution import mark_seen
 from .pacing import RateLimitPacer
 
 logger = logging.getLogger("django_calendly.sync")
@@ -123,6 +124,9 @@ class SyncOptions:
     full: bool = False  # ignore the resume point and the signatures: fetch every invitee
     dry_run: bool = False  # list, compare, write nothing, fetch no invitees
     concurrency: int = 4
+    # Who is syncing (services/attribution.py): a CalendlyConnection id, None for the
+    # app's own token. Every row listed (changed or not) is marked as seen by it.
+    connection_id: int | None = None
 
 
 def _stored_position(position: StartTimePosition, since: datetime | None) -> dict[str, Any]:
@@ -157,6 +161,8 @@ class _PendingPage:
     fetch_started: datetime
     # The listing's position once this page was listed (stored with the page).
     position: dict[str, Any] = field(default_factory=dict)
+    # Every event URI of the page, changed or not: all of them were seen by the actor.
+    listed: list[str] = field(default_factory=list)
 
 
 def default_window(now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -377,6 +383,7 @@ class SyncEngine:
                     i for i in items if self.options.full or stored.get(i["uri"]) != (i, org)
                 ]
                 self.stats.event_types_written += mirror.upsert_event_types(changed, org)
+                mark_seen(EventType, [i["uri"] for i in items], self.options.connection_id)
             self._report()
             token = page.next_page_token
             if not token:
@@ -449,6 +456,7 @@ class SyncEngine:
                     current = _PendingPage(
                         changed, futures, next_token, fetch_started,
                         _stored_position(self._position, self._since),
+                        [e["uri"] for e in page.items],
                     )
                     next_page = self._list_page(start, end, next_token) if next_token else None
                     if pending is not None:
@@ -532,6 +540,7 @@ class SyncEngine:
                 page.events, self.options.organization, extra=_signature_column
             )
             self.stats.invitees_written += mirror.upsert_invitees(invitees)
+            mark_seen(ScheduledEvent, page.listed, self.options.connection_id)
             _keep_webhook_no_shows(invitees, since=page.fetch_started)
             self.stats.pages_written += 1
             self._save_progress(page.next_token, page.position)

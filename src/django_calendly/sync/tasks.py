@@ -1,6 +1,8 @@
 """The pull sync as a Django Task, for a worker (``django-tasks-db``'s ``db_worker``, RQ).
 
-Enqueue it from anything periodic: ``sync_scope_task.enqueue(organization=uri)``. Two
+Enqueue it from anything periodic: ``sync_scope_task.enqueue(organization=uri)`` (the
+app's token), ``sync_connection_task.enqueue(connection_id=pk)`` (one connection's), or
+every one at once with ``services.tenancy.enqueue_syncs()`` (``calendly_sync --all``). Two
 workers may pick up two syncs of the same scope; the second finds the first RUNNING and
 returns ``{"skipped": ...}`` instead of doing the work twice (``SyncAlreadyRunning``).
 """
@@ -42,3 +44,39 @@ def sync_scope_task(
     except SyncAlreadyRunning as exc:
         return {"skipped": str(exc)}
     return stats.as_dict()
+
+
+@task()
+def sync_connection_task(
+    connection_id: int,
+    since: str | None = None,
+    until: str | None = None,
+    full: bool = False,
+) -> dict[str, Any]:
+    """Sync what one ``CalendlyConnection`` sees, with its own token (``services.tenancy``).
+
+    A connection gone (disconnected) or awaiting a reconnect since the task was enqueued
+    returns ``{"skipped": ...}``: nothing is wrong with the task, there is nothing to do.
+    """
+    from django.utils.dateparse import parse_datetime
+
+    from ..models import CalendlyConnection
+    from ..services.tenancy import sync_connection
+    from .engine import SyncAlreadyRunning
+
+    connection = CalendlyConnection.objects.filter(pk=connection_id).first()
+    if connection is None:
+        return {"skipped": f"connection {connection_id} no longer exists", "connection": None}
+    if not connection.is_usable:
+        return {"skipped": f"connection {connection_id} needs reconnecting",
+                "connection": connection_id}
+    try:
+        stats = sync_connection(
+            connection,
+            since=parse_datetime(since) if since else None,
+            until=parse_datetime(until) if until else None,
+            full=full,
+        )
+    except SyncAlreadyRunning as exc:
+        return {"skipped": str(exc), "connection": connection_id}
+    return {**stats.as_dict(), "connection": connection_id}

@@ -104,9 +104,12 @@ def receive_webhook(request: HttpRequest) -> HttpResponse:
     if body is None:
         return _reject(request, 413, "too_large", f"The body is larger than {limit} bytes.")
 
+    connection_id: int | None = None  # whose subscription's key signed it (None: the app)
     if not calendly_settings.WEBHOOK_INSECURE:
         try:
-            service.check_signature(body, request.headers.get(SIGNATURE_HEADER))
+            connection_id = service.verify_signature(
+                body, request.headers.get(SIGNATURE_HEADER)
+            ).connection_id
         except SignatureError as exc:
             if exc.code == "no_keys":
                 logger.error("Calendly webhook refused: no signing key is configured.")
@@ -121,7 +124,9 @@ def receive_webhook(request: HttpRequest) -> HttpResponse:
 
     try:
         # store_delivery keeps only service.KEPT_HEADERS (case-insensitive lookups here).
-        stored = service.store_delivery(envelope, body, request.headers)
+        stored = service.store_delivery(
+            envelope, body, request.headers, connection_id=connection_id
+        )
     except DataError:
         # The database refuses this data itself (not a passing outage): every redelivery
         # would fail the same way, so answer 4xx rather than a 503 retried for 24 hours.

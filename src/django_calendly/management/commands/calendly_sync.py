@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from ...client.errors import CalendlyError
+from ...models import CalendlyConnection
 from ...services.clients import NotConfigured
 from ...services.sync import sync_scheduled_events
+from ...services.tenancy import enqueue_syncs, sync_connection
 from ...sync.engine import SyncError, SyncStats
 
 
@@ -65,6 +67,15 @@ class Command(BaseCommand):
             help="Organization URI (default: CALENDLY_ORGANIZATION, else the token's).",
         )
         scope.add_argument("--user", metavar="URI", help="Sync one user's events only.")
+        scope.add_argument(
+            "--connection", metavar="ID", type=int,
+            help="Sync what one Calendly connection (OAuth) sees, with its own token.",
+        )
+        scope.add_argument(
+            "--all", action="store_true",
+            help="One sync task per usable connection, plus the app's token when "
+            "CALENDLY_ACCESS_TOKEN is set, fanned out on the task backend.",
+        )
         parser.add_argument(
             "--since",
             metavar="ISO|DAYS",
@@ -101,20 +112,36 @@ class Command(BaseCommand):
             raise CommandError("--until must be after --since.")
         if options["concurrency"] is not None and options["concurrency"] < 1:
             raise CommandError("--concurrency must be at least 1.")
+        if options["all"]:
+            if options["dry_run"]:
+                raise CommandError("--dry-run cannot be combined with --all.")
+            self._fan_out(since, until, options["full"])
+            return
+        connection = self._connection(options["connection"])
         tty = self.stdout.isatty() and not options["no_progress"]
         reporter: _Reporter = _RichReporter(self.stdout) if tty else _LineReporter(self)
         try:
             with reporter:
-                stats = sync_scheduled_events(
-                    organization=options["organization"],
-                    user=options["user"],
-                    since=since,
-                    until=until,
-                    full=options["full"],
-                    dry_run=options["dry_run"],
-                    concurrency=options["concurrency"],
-                    progress=reporter.update,
-                )
+                if connection is not None:
+                    stats = sync_connection(
+                        connection,
+                        since=since,
+                        until=until,
+                        full=options["full"],
+                        dry_run=options["dry_run"],
+                        progress=reporter.update,
+                    )
+                else:
+                    stats = sync_scheduled_events(
+                        organization=options["organization"],
+                        user=options["user"],
+                        since=since,
+                        until=until,
+                        full=options["full"],
+                        dry_run=options["dry_run"],
+                        concurrency=options["concurrency"],
+                        progress=reporter.update,
+                    )
         except NotConfigured as exc:
             raise CommandError(str(exc)) from exc
         except SyncError as exc:
@@ -130,6 +157,50 @@ class Command(BaseCommand):
                 f"{stats.window_start} .. {stats.window_end}."
             )
         )
+
+    def _connection(self, pk: int | None) -> CalendlyConnection | None:
+        if pk is None:
+            return None
+        connection = CalendlyConnection.objects.filter(pk=pk).first()
+        if connection is None:
+            raise CommandError(f"No Calendly connection with id {pk}.")
+        if not connection.is_usable:
+            raise CommandError(
+                f"Calendly connection {pk} needs reconnecting: {connection.last_error}"
+            )
+        return connection
+
+    def _fan_out(self, since: datetime | None, until: datetime | None, full: bool) -> None:
+        """``--all``: enqueue, then report what already finished (the Immediate backend
+        runs each task here, in turn; a worker backend leaves them queued)."""
+        queued = enqueue_syncs(since=since, until=until, full=full)
+        if not queued:
+            raise CommandError(
+                "Nothing to sync: no usable Calendly connection and no CALENDLY_ACCESS_TOKEN."
+            )
+        failed = 0
+        for item in queued:
+            who = f"connection {item.connection_id}" if item.connection_id else "app token"
+            result = item.result
+            status = str(getattr(result.status, "value", result.status))
+            if not result.is_finished:
+                self.stdout.write(f"{who}: enqueued (task {result.id})")
+            elif status == "SUCCESSFUL":
+                value = result.return_value
+                if "skipped" in value:
+                    self.stdout.write(f"{who}: skipped ({value['skipped']})")
+                else:
+                    self.stdout.write(
+                        f"{who}: events {value['events']} ({value['events_written']} "
+                        f"written), invitees {value['invitees']}"
+                    )
+            else:
+                failed += 1
+                errors = [e.exception_class_path for e in getattr(result, "errors", [])]
+                self.stderr.write(f"{who}: failed ({', '.join(errors) or status})")
+        if failed:
+            raise CommandError(f"{failed} of {len(queued)} syncs failed.")
+        self.stdout.write(self.style.SUCCESS(f"{len(queued)} syncs enqueued."))
 
 
 class _Reporter:

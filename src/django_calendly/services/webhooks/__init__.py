@@ -33,7 +33,13 @@ from .deliveries import (
     parse_envelope,
     store_delivery,
 )
-from .keys import check_signature, invalidate_signing_keys, signing_keys
+from .keys import (
+    Verified,
+    check_signature,
+    invalidate_signing_keys,
+    signing_keys,
+    verify_signature,
+)
 from .processing import process_delivery, replay_deliveries
 from .subscriptions import (
     DEFAULT_EVENTS,
@@ -57,6 +63,7 @@ __all__ = [
     "InvalidSubscription",
     "MissingWebhookScopes",
     "StoredDelivery",
+    "Verified",
     "WebhooksNotAllowed",
     "check_signature",
     "delete_subscription",
@@ -72,4 +79,5 @@ __all__ = [
     "replay_deliveries",
     "signing_keys",
     "store_delivery",
+    "verify_signature",
 ]

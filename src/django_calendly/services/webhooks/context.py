@@ -27,8 +27,18 @@ class Context:
     delivery: WebhookDelivery
     payload: dict[str, Any]
     organization: str = ""
+    #: The organization of the connection whose subscription sent the delivery (""
+    #: for the app's): rows whose payload names none belong to it.
+    actor_organization: str = ""
     #: Signals the handler asked for, sent in order by ``notify``.
     pending: list[tuple[Any, Any, Any]] = field(default_factory=list)
+    #: Mirror rows the delivery wrote or referred to, by model: attributed to the
+    #: delivery's connection (or the app) once the handler ran (``services.attribution``).
+    seen: dict[type[models.Model], set[str]] = field(default_factory=dict)
+
+    def saw(self, model: type[models.Model], uri: str) -> None:
+        if uri:
+            self.seen.setdefault(model, set()).add(uri)
 
     def send(self, signal: Any, event: Any, payload: Any = None) -> None:
         self.pending.append((signal, event, self.payload if payload is None else payload))

@@ -142,13 +142,19 @@ class StoredDelivery:
 
 
 def store_delivery(
-    envelope: Json, body: bytes, headers: Mapping[str, str] | None = None
+    envelope: Json,
+    body: bytes,
+    headers: Mapping[str, str] | None = None,
+    *,
+    connection_id: int | None = None,
 ) -> StoredDelivery:
     """Write the delivery log row, then enqueue processing once it is committed.
 
     A delivery whose idempotency key is already stored (a Calendly retry, or the same
     delivery arriving twice at once) is reported as ``duplicate`` and not enqueued again.
     Database errors other than the unique violation propagate (the view answers 503).
+    ``connection_id``: whose subscription's key verified it (``Verified``), so processing
+    attributes its rows to that connection (None: the app).
     """
     payload = envelope["payload"]
     uri = _resource_uri(payload)
@@ -175,11 +181,15 @@ def store_delivery(
                 resource_uri=uri[:500],
                 body=body.decode("utf-8"),
                 headers=kept,
+                connection_id=connection_id,
             )
     except IntegrityError:
         existing = (
             WebhookDelivery.objects.filter(idempotency_key=key).values_list("id", flat=True).first()
         )
+        from ..attribution import attribute_duplicate
+
+        attribute_duplicate(existing, connection_id)
         return StoredDelivery(existing, True, key)
     transaction.on_commit(lambda: _enqueue(delivery.pk))
     return StoredDelivery(delivery.pk, False, key)

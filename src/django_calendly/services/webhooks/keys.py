@@ -7,6 +7,7 @@ this app created (stored encrypted in ``WebhookSubscription``) are accepted.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import TextField
@@ -23,8 +24,19 @@ logger = logging.getLogger("django_calendly.webhooks")
 
 #: A subscription's row as the cache last saw it: (pk, ciphertext of its signing key).
 _Row = tuple[int, str]
-#: (accepted keys, the subscriptions' organization, the rows holding each key).
-_Keys = tuple[tuple[str, ...], str, dict[str, tuple[_Row, ...]]]
+#: (accepted keys, the subscriptions' organization, the rows holding each key, and the
+#: connection each row belongs to: None for the app's own subscriptions).
+_Keys = tuple[tuple[str, ...], str, dict[str, tuple[_Row, ...]], dict[int, int | None]]
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A verified signature: when it was signed, and whose subscription's key signed it
+    (``connection_id``; None: a configured key or one of the app's own subscriptions).
+    The key is the attribution: only that subscription's creator and this app know it."""
+
+    timestamp: int
+    connection_id: int | None = None
 
 
 def _load_subscription_keys() -> _Keys:
@@ -36,10 +48,11 @@ def _load_subscription_keys() -> _Keys:
     rows = list(
         WebhookSubscription.objects.order_by("-created_at")
         .annotate(sealed=Cast("signing_key", output_field=TextField()))
-        .values_list("pk", "sealed", "organization", "uri")
+        .values_list("pk", "sealed", "organization", "uri", "connection_id")
     )
     owners: dict[str, list[_Row]] = {}
-    for pk, sealed, _, uri in rows:
+    connections: dict[int, int | None] = {row[0]: row[4] for row in rows}
+    for pk, sealed, _, uri, _ in rows:
         if not sealed:
             continue
         try:
@@ -50,15 +63,15 @@ def _load_subscription_keys() -> _Keys:
                 "(CALENDLY_ENCRYPTION_KEYS lost its key?); it is not accepted.",
                 uri,
             )
-    organization = next((o for _, _, o, _ in rows if o), "")
-    return tuple(owners), organization, {k: tuple(v) for k, v in owners.items()}
+    organization = next((row[2] for row in rows if row[2]), "")
+    return tuple(owners), organization, {k: tuple(v) for k, v in owners.items()}, connections
 
 
 # Fernet-decrypting the keys on every delivery would make ingest slow. A signature that
 # matches no key reloads early (at most once a second), so a subscription created by another
 # process is accepted at once; a key found in the cache is confirmed against the database
 # (one indexed query), so a subscription deleted by another process is refused at once.
-_key_cache: ProcessCache[_Keys] = ProcessCache(_load_subscription_keys, ((), "", {}))
+_key_cache: ProcessCache[_Keys] = ProcessCache(_load_subscription_keys, ((), "", {}, {}))
 
 
 def invalidate_signing_keys(*args: Any, **kwargs: Any) -> None:
@@ -88,9 +101,10 @@ def _default_organization() -> str:
     return _key_cache.get()[1]
 
 
-def _still_stored(rows: tuple[_Row, ...]) -> bool:
-    """Whether one of ``rows`` still exists with the same key (not deleted, not re-keyed):
-    the database, not this process's cache, decides whether a subscription's key counts."""
+def _still_stored(rows: tuple[_Row, ...]) -> int | None:
+    """The pk of one of ``rows`` that still exists with the same key (not deleted, not
+    re-keyed), else None: the database, not this process's cache, decides whether a
+    subscription's key counts."""
     pks = [pk for pk, _ in rows]
     sealed = {pk: ciphertext for pk, ciphertext in rows}
     current = (
@@ -98,14 +112,14 @@ def _still_stored(rows: tuple[_Row, ...]) -> bool:
         .annotate(sealed=Cast("signing_key", output_field=TextField()))
         .values_list("pk", "sealed")
     )
-    return any(sealed.get(pk) == ciphertext for pk, ciphertext in current)
+    return next((pk for pk, ciphertext in current if sealed.get(pk) == ciphertext), None)
 
 
 def _verify_subscription_keys(
     body: bytes, header: str | None, tolerance: int, now: float | None, *, refresh: bool
-) -> int | None:
-    """The timestamp when a stored subscription's key signed ``body``, else None."""
-    keys, _, owners = _key_cache.get(refresh=refresh)
+) -> Verified | None:
+    """When and by whose stored subscription's key ``body`` was signed, else None."""
+    keys, _, owners, connections = _key_cache.get(refresh=refresh)
     for key in keys:
         try:
             timestamp = verify(body, header, [key], tolerance=tolerance, now=now)
@@ -113,8 +127,9 @@ def _verify_subscription_keys(
             if exc.code == "mismatch":
                 continue
             raise
-        if _still_stored(owners[key]):
-            return timestamp
+        pk = _still_stored(owners[key])
+        if pk is not None:
+            return Verified(timestamp, connections.get(pk))
         # Deleted or re-keyed by another process since our last read.
         invalidate_signing_keys()
         return None
@@ -122,7 +137,12 @@ def _verify_subscription_keys(
 
 
 def check_signature(body: bytes, header: str | None, *, now: float | None = None) -> int:
-    """Verify ``header`` against the raw ``body``; return the signed timestamp.
+    """Verify ``header`` against the raw ``body``; return the signed timestamp."""
+    return verify_signature(body, header, now=now).timestamp
+
+
+def verify_signature(body: bytes, header: str | None, *, now: float | None = None) -> Verified:
+    """Verify ``header`` against the raw ``body``: when it was signed and by whose key.
 
     The configured keys are checked first; a subscription's key only counts while its row
     is stored (a deleted subscription's key is refused at once in every process).
@@ -134,15 +154,15 @@ def check_signature(body: bytes, header: str | None, *, now: float | None = None
     configured = [k for k in calendly_settings.WEBHOOK_SIGNING_KEY if k]
     if configured:
         try:
-            return verify(body, header, configured, tolerance=tolerance, now=now)
+            return Verified(verify(body, header, configured, tolerance=tolerance, now=now))
         except SignatureError as exc:
             if exc.code != "mismatch":
                 raise
     for refresh in (False, True):
         # The second pass: a subscription created by another process since our last read.
-        timestamp = _verify_subscription_keys(body, header, tolerance, now, refresh=refresh)
-        if timestamp is not None:
-            return timestamp
+        verified = _verify_subscription_keys(body, header, tolerance, now, refresh=refresh)
+        if verified is not None:
+            return verified
     if not configured and not _key_cache.get()[0]:
         raise SignatureError("no_keys", "No webhook signing key is configured.")
     raise SignatureError("mismatch", "The signature does not match any signing key.")

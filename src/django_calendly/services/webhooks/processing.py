@@ -22,7 +22,8 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from django.utils import timezone
 
 from ... import signals
-from ...models import WebhookDelivery
+from ...models import CalendlyConnection, WebhookDelivery
+from ..attribution import mark_rows
 from .context import Context as _Context
 from .handlers import HANDLERS
 
@@ -81,7 +82,9 @@ def process_delivery(delivery_id: int, *, force: bool = False) -> str:
         delivery.processed_at = timezone.now()
         delivery.lease_until = None  # finished: nothing for recovery to take up
         delivery.save(
-            update_fields=["status", "attempts", "last_error", "processed_at", "lease_until"]
+            update_fields=[
+                "status", "attempts", "last_error", "processed_at", "lease_until", "seen"
+            ]
         )
         return str(delivery.status)
 
@@ -99,14 +102,27 @@ def replay_deliveries(ids: Iterable[int], *, force: bool = True) -> dict[str, in
     return counts
 
 
+def _actor_organization(delivery: WebhookDelivery) -> str:
+    if delivery.connection_id is None:
+        return ""
+    found = CalendlyConnection.objects.filter(pk=delivery.connection_id).values_list(
+        "organization", flat=True
+    ).first()
+    return str(found or "")
+
+
 def _dispatch(delivery: WebhookDelivery) -> _Context:
     """Apply the delivery to the mirror; the signals it calls for wait in the context."""
     envelope = json.loads(delivery.body)
     payload = envelope.get("payload") or {}
-    ctx = _Context(delivery, payload)
+    ctx = _Context(delivery, payload, actor_organization=_actor_organization(delivery))
     handler = HANDLERS.get(delivery.event)
     if handler is not None:
         handler(ctx)
+        # Every actor whose subscription delivered it (the first, and any duplicate's).
+        delivery.seen = {m._meta.label: sorted(uris) for m, uris in ctx.seen.items()}
+        for actor in dict.fromkeys([delivery.connection_id, *(delivery.viewers or [])]):
+            mark_rows(delivery.seen, actor)
     else:
         logger.info("Webhook event %s has no handler; only webhook_received.", delivery.event)
     ctx.send(

@@ -164,6 +164,7 @@ def ensure_subscription(
     events: Sequence[str] | None = None,
     client: Any = None,
     granted_scopes: str | Iterable[str] | None = None,
+    connection: Any = None,
 ) -> EnsureResult:
     """Make exactly one active subscription deliver ``events`` to ``url``.
 
@@ -177,6 +178,9 @@ def ensure_subscription(
     events whose read scope is missing are refused before any call
     (``MissingWebhookScopes``, naming the scopes and the events needing them); the same
     error reports Calendly's own "Insufficient scope" refusal.
+
+    ``connection``: the ``CalendlyConnection`` whose token ``client`` acts with; the
+    subscription is recorded as its own, so its deliveries are attributed to it.
     """
     from ...client import errors
 
@@ -230,7 +234,8 @@ def ensure_subscription(
         local = WebhookSubscription.objects.get(uri=keep["uri"])
         local.state = keep.get("state", "active")
         local.events = list(keep.get("events") or wanted)
-        local.save(update_fields=["state", "events"])
+        local.connection = connection
+        local.save(update_fields=["state", "events", "connection"])
         return EnsureResult(local, False, deleted)
 
     key = new_signing_key()
@@ -247,7 +252,7 @@ def ensure_subscription(
         raise _not_allowed(exc, wanted) from exc
     local = record_subscription(
         resource, signing_key=key, url=url, scope=scope, organization=organization,
-        events=wanted,
+        events=wanted, connection=connection,
     )
     return EnsureResult(local, True, deleted)
 
@@ -265,6 +270,7 @@ def record_subscription(
     scope: str = "",
     organization: str = "",
     events: Sequence[str] = (),
+    connection: Any = None,
 ) -> WebhookSubscription:
     """Store (or update) the local ``WebhookSubscription`` of a subscription Calendly just
     created, with the signing key it was created with (encrypted), so the receiver accepts
@@ -280,6 +286,7 @@ def record_subscription(
             "events": list(resource.get("events") or events),
             "state": resource.get("state") or "active",
             "signing_key": signing_key,
+            "connection": connection,
         },
     )
     invalidate_signing_keys()  # post_save does too; explicit, as the receiver relies on it

@@ -66,6 +66,7 @@ def _apply_invitee(ctx: _Context, data: Json) -> tuple[Invitee, bool]:
     fields = invitee_fields(data)
     if not fields["event"] and event_row is not None:
         fields["event"] = event_row.uri
+    ctx.saw(ScheduledEvent, event_row.uri if event_row is not None else fields["event"])
     if event_row is None and fields["event"]:
         event_id = (
             ScheduledEvent.objects.filter(uri=fields["event"]).values_list("id", flat=True).first()
@@ -136,7 +137,7 @@ def _handle_invitee(ctx: _Context) -> None:
     event = data.get("scheduled_event") or {}
     event_uri = str(data.get("event") or (event.get("uri") if isinstance(event, Mapping) else ""))
     _lock(uri, old_uri, new_uri, event_uri)
-    ctx.organization = _default_organization()
+    ctx.organization = ctx.actor_organization or _default_organization()
 
     pair = (uri, new_uri) if new_uri else (old_uri, uri) if old_uri else None
     complete_before = _pair_complete(*pair) if pair else False
@@ -188,7 +189,7 @@ def _handle_no_show(ctx: _Context) -> None:
     if not no_show_uri and not deleted:
         raise ValueError("The invitee_no_show.created payload has no no-show URI.")
     _lock(invitee_uri, no_show_uri)
-    ctx.organization = _default_organization()
+    ctx.organization = ctx.actor_organization or _default_organization()
     deleted_at = ctx.delivery.calendly_created_at or timezone.now()
     touched: list[InviteeNoShow] = []
     if no_show_uri:
@@ -251,8 +252,11 @@ def _handle_event_type(ctx: _Context) -> None:
             fields["deleted_at"] or ctx.delivery.calendly_created_at or timezone.now()
         )
         fields["active"] = False
-    fields["organization"] = fields["organization"] or _default_organization()
+    fields["organization"] = (
+        fields["organization"] or ctx.actor_organization or _default_organization()
+    )
     row, created = _get_or_insert(EventType, fields)
+    ctx.saw(EventType, row.uri)
     superseded = False
     if not created:
         superseded = _superseded(row, fields)

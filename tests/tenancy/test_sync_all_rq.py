@@ -1,0 +1,99 @@
+"""``calendly_sync --all`` fanned out on two real ``rqworker`` processes (Redis db 9,
+PostgreSQL shared with the test): every connection's sync and the app's run on the
+workers, with their own tokens, and each user then sees their own meetings."""
+
+from __future__ import annotations
+
+import os
+import time
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from django_calendly.models import EventType, ScheduledEvent, SyncState
+
+from ..webhooks.workers import Supervisor, rq_worker, worker_env
+from .test_connections_as_tenants import Member
+
+RQ_URL = os.environ.get("TENANCY_TEST_RQ_URL", "redis://127.0.0.1:6379/9")
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="needs PostgreSQL (DATABASE_URL=postgres://...)",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture
+def redis_db() -> Any:
+    redis = pytest.importorskip("redis")
+    pytest.importorskip("django_tasks_rq")
+    client = redis.Redis.from_url(RQ_URL)
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis at {RQ_URL}")
+    client.flushdb()  # this test's own database number only
+    yield client
+    client.flushdb()
+    client.close()
+
+
+def test_sync_all_runs_every_connection_on_two_rq_workers(
+    calendly_sandbox: Any, settings: Any, redis_db: Any, tmp_path: Path
+) -> None:
+    sb = calendly_sandbox
+    settings.CALENDLY_ORGANIZATION = ""
+    settings.CALENDLY_WEBHOOK_URL = ""
+    mia = Member(sb, "member@sandbox.example", "mia")
+    uma = Member(sb, "uma@sandbox.example", "uma")
+    mia_conn, uma_conn = mia.connect(), uma.connect()  # first syncs: Immediate backend
+    uma.book()
+    ScheduledEvent.objects.all().delete()
+    EventType.objects.all().delete()
+    SyncState.objects.all().delete()
+
+    settings.RQ_QUEUES = {"default": {"URL": RQ_URL}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    out = StringIO()
+    call_command("calendly_sync", "--all", stdout=out)
+    assert out.getvalue().count("enqueued (task") == 3, out.getvalue()
+    assert not ScheduledEvent.objects.exists()  # nothing ran here
+
+    env = worker_env(
+        DJANGO_SETTINGS_MODULE="tests.tenancy.worker_settings_rq", RQ_URL=RQ_URL,
+        CALENDLY_BASE_URL=sb.url, CALENDLY_AUTH_BASE_URL=sb.auth_url,
+        CALENDLY_ACCESS_TOKEN=sb.token, CALENDLY_CLIENT_ID=sb.oauth_client_id,
+        CALENDLY_CLIENT_SECRET=sb.oauth_client_secret, CALENDLY_ORGANIZATION="",
+    )
+    supervisor = Supervisor(tmp_path)
+    started = time.monotonic()
+    try:
+        supervisor.start("w1", rq_worker(f"t1-{os.getpid()}"), env)
+        supervisor.start("w2", rq_worker(f"t2-{os.getpid()}"), env)
+        deadline = time.monotonic() + 120
+        while SyncState.objects.filter(status=SyncState.Status.SUCCEEDED).count() < 3:
+            assert time.monotonic() < deadline, supervisor.logs()
+            assert not SyncState.objects.filter(status="failed").exists(), supervisor.logs()
+            time.sleep(0.1)
+        elapsed = time.monotonic() - started
+    finally:
+        supervisor.stop()
+
+    scopes = set(SyncState.objects.values_list("scope", "scope_uri"))
+    assert scopes == {
+        ("user", mia.uri), ("user", uma.uri), ("organization", sb.organization_uri)
+    }
+    assert mia.visible() == mia.hosted_in_sandbox() != set()
+    assert uma.visible() == uma.hosted_in_sandbox() != set()
+    assert ScheduledEvent.objects.filter(seen_by=mia_conn).count() == len(mia.visible())
+    assert ScheduledEvent.objects.filter(seen_by=uma_conn).count() == len(uma.visible())
+    assert not ScheduledEvent.objects.filter(seen_by_app=False).exists()
+    print(f"\nFIGURES rq sync --all: 3 syncs on 2 workers in {elapsed:.1f}s")
