@@ -26,8 +26,10 @@ CHROMIUM_ARGS = [
 PASSWORD = "browser-pw"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
+    """One browser per test module, closed after it: while it runs, this thread has an
+    asyncio loop (Playwright's), which no test outside tests/browser should ever see."""
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
     sync_api = pytest.importorskip(
