@@ -131,3 +131,23 @@ def test_booking_page_books_a_slot(
         str(start_time)[:16]
     )
     assert Invitee.objects.get(uri=invitee["uri"]).name == "Katherine Johnson"
+
+
+def test_booking_page_sends_unconnected_users_to_connect_and_shows_api_errors(
+    page: Any, live_server: Any, calendly_sandbox: Any, member: Any
+) -> None:
+    sb = calendly_sandbox
+    log_in(page, live_server, "ada", "/book/")
+    expect(page.locator("#not-connected a")).to_have_text("Connect Calendly")
+    expect(page.locator("#step-type")).to_be_hidden()
+
+    page.goto(f"{live_server.url}/account/")
+    connect_in_browser(page, live_server, sb)
+    sb.configure(rate_limit=1, rate_window=600)
+    get_client(member).users.me()  # the one request of this window
+    page.goto(f"{live_server.url}/book/")
+    error = page.locator("#error")
+    expect(error).to_be_visible()
+    expect(error).to_have_attribute("data-code", "rate_limited")  # the app's error shape
+    expect(page.locator("#step-type")).to_be_hidden()
+    shot(page, "book-error")

@@ -49,14 +49,27 @@
     });
   }
 
-  function choice(label, onPick) {
+  function day(iso) {
+    return new Date(iso).toLocaleDateString(undefined, {
+      weekday: "long", day: "numeric", month: "long",
+    });
+  }
+
+  function hour(iso) {
+    return new Date(iso).toLocaleTimeString(undefined, {hour: "2-digit", minute: "2-digit"});
+  }
+
+  // A toggle button; picking it un-presses the other choices of the same list.
+  function choice(label, onPick, list) {
     const b = document.createElement("button");
     b.type = "button";
     b.className = "choice";
     b.textContent = label;
     b.setAttribute("aria-pressed", "false");
     b.addEventListener("click", function () {
-      for (const other of b.parentNode.children) other.setAttribute("aria-pressed", "false");
+      for (const other of list.querySelectorAll("button.choice")) {
+        other.setAttribute("aria-pressed", "false");
+      }
       b.setAttribute("aria-pressed", "true");
       onPick();
     });
@@ -84,7 +97,7 @@
       list.replaceChildren();
       for (const et of page.collection) {
         const label = et.name + (et.duration ? " (" + et.duration + " min)" : "");
-        const b = choice(label, () => pickEventType(et));
+        const b = choice(label, () => pickEventType(et), list);
         b.dataset.uri = et.uri;
         list.append(b);
       }
@@ -120,10 +133,21 @@
       const body = await api(root.dataset.times + "?" + query);
       const open = body.collection.filter((s) => s.status === "available");
       slots.replaceChildren();
+      let group = null;
       for (const slot of open) {
-        const b = choice(when(slot.start_time), () => pickSlot(slot));
+        const label = day(slot.start_time);
+        if (!group || group.dataset.day !== label) {  // one row per day
+          group = document.createElement("div");
+          group.className = "day";
+          group.dataset.day = label;
+          const heading = document.createElement("h3");
+          heading.textContent = label;
+          group.append(heading);
+          slots.append(group);
+        }
+        const b = choice(hour(slot.start_time), () => pickSlot(slot), slots);
         b.dataset.start = slot.start_time;
-        slots.append(b);
+        group.append(b);
       }
       if (!open.length) slots.textContent = "No open times in the next " + DAYS + " days.";
     } catch (err) {
@@ -192,7 +216,7 @@
     text.dataset.event = event.uri || "";
     text.dataset.invitee = invitee.uri || "";
     $("confirmation").hidden = false;
-    for (const b of $("slots").querySelectorAll('[aria-pressed="true"]')) b.remove();
+    for (const b of $("slots").querySelectorAll('[aria-pressed="true"]')) b.remove(); // taken
   }
 
   start();
