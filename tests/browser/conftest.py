@@ -24,6 +24,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "browser-pw"
+BROWSER_TIMEZONE = "Europe/Berlin"  # not the server's UTC: the page must send the browser's
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,9 @@ def chromium() -> Iterator[Any]:
 
 @pytest.fixture
 def page(chromium: Any) -> Iterator[Any]:
-    context = chromium.new_context(viewport={"width": 1100, "height": 900})
+    context = chromium.new_context(
+        viewport={"width": 1100, "height": 900}, timezone_id=BROWSER_TIMEZONE, locale="en-GB"
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page

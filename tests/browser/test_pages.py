@@ -7,6 +7,7 @@ which talks to the app's REST endpoints only.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +18,7 @@ from django_calendly.models import CalendlyConnection, Invitee, ScheduledEvent
 from django_calendly.services.clients import get_client
 from django_calendly.services.webhooks import ensure_subscription, invalidate_signing_keys
 
-from .conftest import log_in, shot
+from .conftest import BROWSER_TIMEZONE, log_in, shot
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 expect = sync_api.expect
@@ -52,6 +53,25 @@ def subscribe_live_server(live_server: Any, user: Any) -> None:
         client=get_client(user, background=True),
         granted_scopes=connection.scope,
     )
+
+
+def owner_event_type(sb: Any) -> Any:
+    return next(
+        et for et in sb.store.event_types.values()
+        if et["active"] and et["profile"]["owner"] == sb.user_uri
+    )
+
+
+def fill_booking(page: Any, event_type_uri: str) -> str:
+    """Pick the event type and its first open slot, fill the form; the slot's start."""
+    page.click(f'#event-types button[data-uri="{event_type_uri}"]')
+    first_slot = page.locator("#slots button.choice").first
+    expect(first_slot).to_be_visible()
+    start_time = str(first_slot.get_attribute("data-start"))
+    first_slot.click()
+    page.fill("input[name=name]", "Katherine Johnson")
+    page.fill("input[name=email]", "katherine@example.com")
+    return start_time
 
 
 def test_account_page_connects_and_shows_a_meeting_booked_in_calendly(
@@ -100,19 +120,10 @@ def test_booking_page_books_a_slot(
     log_in(page, live_server, "ada", "/account/")
     connect_in_browser(page, live_server, sb)
     subscribe_live_server(live_server, member)
-    event_type = next(
-        et for et in sb.store.event_types.values()
-        if et["active"] and et["profile"]["owner"] == sb.user_uri
-    )
+    event_type = owner_event_type(sb)
 
     page.goto(f"{live_server.url}/book/")
-    page.click(f'#event-types button[data-uri="{event_type["uri"]}"]')
-    first_slot = page.locator("#slots button.choice").first
-    expect(first_slot).to_be_visible()
-    start_time = first_slot.get_attribute("data-start")
-    first_slot.click()
-    page.fill("input[name=name]", "Katherine Johnson")
-    page.fill("input[name=email]", "katherine@example.com")
+    start_time = fill_booking(page, event_type["uri"])
     shot(page, "book-form")
     page.click("#submit")
     confirmation = page.locator("#confirmation-text")
@@ -127,9 +138,7 @@ def test_booking_page_books_a_slot(
     assert event["event_type"] == event_type["uri"]
     sb.wait_deliveries()
     row = ScheduledEvent.objects.get(uri=invitee["event"])
-    assert row.start_time is not None and row.start_time.isoformat().startswith(
-        str(start_time)[:16]
-    )
+    assert row.start_time is not None and row.start_time.isoformat().startswith(start_time[:16])
     assert Invitee.objects.get(uri=invitee["uri"]).name == "Katherine Johnson"
 
 
@@ -151,3 +160,35 @@ def test_booking_page_sends_unconnected_users_to_connect_and_shows_api_errors(
     expect(error).to_have_attribute("data-code", "rate_limited")  # the app's error shape
     expect(page.locator("#step-type")).to_be_hidden()
     shot(page, "book-error")
+
+
+def test_booking_page_sends_the_booking_contract(
+    page: Any, live_server: Any, calendly_sandbox: Any, member: Any
+) -> None:
+    """What Book sends, whatever the server answers: POST invitees/ as JSON, with a fresh
+    Idempotency-Key and the CSRF header session auth needs; the answer is then shown."""
+    log_in(page, live_server, "ada", "/account/")
+    connect_in_browser(page, live_server, calendly_sandbox)
+    event_type = owner_event_type(calendly_sandbox)
+    page.goto(f"{live_server.url}/book/")
+    start_time = fill_booking(page, event_type["uri"])
+    with page.expect_request(lambda r: r.method == "POST") as sent:
+        page.click("#submit")
+    request = sent.value
+    assert request.url == f"{live_server.url}/modules/calendly/invitees/"
+    headers = request.headers
+    assert headers["content-type"] == "application/json"
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
+                        headers["idempotency-key"])
+    csrf = page.locator('meta[name="csrf-token"]').get_attribute("content")
+    assert csrf and headers["x-csrftoken"] == csrf
+    assert request.post_data_json == {
+        "event_type": event_type["uri"],
+        "start_time": start_time,
+        "invitee": {
+            "name": "Katherine Johnson", "email": "katherine@example.com",
+            "timezone": BROWSER_TIMEZONE,
+        },
+    }
+    answered = page.locator("#confirmation:visible, #error:visible")
+    expect(answered).to_have_count(1)
