@@ -93,6 +93,8 @@ Try:
   curl -H '$AUTH' "$B/local/scheduled-events/?status=active"     # the local mirror, no upstream call
   curl -X POST ${CALENDLY_BASE_URL:-https://api.calendly.com}/_sandbox/book -H 'Content-Type: application/json' -d '{}'
       # a booking in the (sandbox) Calendly -> signed webhook -> mirror; see /admin/calendly/
+  Pages: http://127.0.0.1:$DEMO_PORT/account/ (Connect Calendly, your upcoming meetings) and
+         http://127.0.0.1:$DEMO_PORT/book/ (book a slot through the REST endpoints); log in as admin
   Connect your own Calendly account: log in at /admin/, then open $B/oauth/connect/
   From another shell: .venv/bin/python example/manage.py calendly_sync   (same database and sandbox)
 TXT
