@@ -95,7 +95,8 @@ Try:
       # a booking in the (sandbox) Calendly -> signed webhook -> mirror; see /admin/calendly/
   Pages: http://127.0.0.1:$DEMO_PORT/account/ (Connect Calendly, your upcoming meetings) and
          http://127.0.0.1:$DEMO_PORT/book/ (book a slot through the REST endpoints); log in as admin
-  Connect your own Calendly account: log in at /admin/, then open $B/oauth/connect/
+  Connect your own Calendly account: log in at http://127.0.0.1:$DEMO_PORT/login/, then open
+         http://127.0.0.1:$DEMO_PORT/account/ and click Connect Calendly
   From another shell: .venv/bin/python example/manage.py calendly_sync   (same database and sandbox)
 TXT
 $MANAGE runserver "127.0.0.1:$DEMO_PORT" --noreload &

@@ -82,7 +82,7 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "demo" / "static"]  # the demo pages' CSS and JavaScript
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/login/"  # the demo's own login page (pages.py): any user, not only staff
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {

@@ -194,7 +194,7 @@ def test_schema_and_docs_are_served_to_logged_in_users_only() -> None:
     # A browser that is not logged in is sent to the login page, and back afterwards.
     login = client.get("/modules/calendly/docs/")
     assert login.status_code == 302
-    assert login["Location"] == "/admin/login/?next=/modules/calendly/docs/"  # LOGIN_URL
+    assert login["Location"] == "/login/?next=/modules/calendly/docs/"  # LOGIN_URL
     client.force_authenticate(get_user_model().objects.create_user("reader"))
     response = client.get("/modules/calendly/schema/", {"format": "json"})
     assert response.status_code == 200

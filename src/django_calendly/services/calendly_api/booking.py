@@ -110,7 +110,7 @@ def classify_refusal(client: Any, event_type: str, start_time: datetime) -> Book
     rules = [s.get("availability_rule") for s in schedules if isinstance(s, Mapping)]
     if any(isinstance(rule, Mapping) and _open_at(rule, start_time) for rule in rules):
         return SlotUnavailable(
-            "This time was just booked by someone else. List the available times again "
+            "This time is no longer free (it was just booked). List the available times again "
             "and choose another slot."
         )
     return OutsideAvailability(
