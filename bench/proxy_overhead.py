@@ -160,7 +160,8 @@ def main() -> int:
         subprocess.run(  # noqa: S603
             [*manage, "shell", "-c",
              "from django.contrib.auth.models import User; "
-             f"User.objects.create_user({USER!r}, password={PASSWORD!r})"],
+             # staff: only staff may act with the app's token by default (who sees what)
+             f"User.objects.create_user({USER!r}, password={PASSWORD!r}, is_staff=True)"],
             env=env, check=True,
         )
         worker_args = [

@@ -117,3 +117,13 @@ def test_limiter_for_follows_the_settings(settings) -> None:
     assert limiter is not None and limiter.limit == 50
     settings.CALENDLY_RATE_LIMIT_PER_MINUTE = 0
     assert limiter_for("https://api.calendly.com/users/U") is None
+
+
+def test_process_storage_paces_a_burst_to_the_limit() -> None:
+    from django_calendly.services.ratelimit.memory import ProcessStorage
+
+    store = ProcessStorage()
+    stamps = _run(lambda: SharedRateLimiter("user-f", 4, window=1, store=store), 2, 5)
+    assert len(stamps) == 10
+    assert _max_in_any_window(stamps, 0.9) <= 4
+    assert 2.0 <= max(stamps) - min(stamps) < 3.5

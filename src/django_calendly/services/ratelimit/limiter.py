@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from django.db import connection
 from limits import RateLimitItemPerSecond
-from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.storage import Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from ...conf import calendly_settings
@@ -40,9 +40,13 @@ def storage(uri: str | None = None) -> Storage:
         found = _storages.get(uri)
         if found is not None:
             return found
-        if uri == "database" and connection.vendor == "sqlite":
+        if uri in ("memory", "memory://") or (
+            uri == "database" and connection.vendor == "sqlite"
+        ):
             # SQLite serves one machine and locks whole tables: count in this process.
-            made: Storage = MemoryStorage()
+            from .memory import ProcessStorage
+
+            made: Storage = ProcessStorage()
         elif uri == "database":
             from .database import DatabaseStorage
 
