@@ -15,7 +15,7 @@ from django.core.management import call_command
 
 from django_calendly.models import EventType, ScheduledEvent, SyncState
 
-from ..webhooks.workers import Supervisor, rq_worker, worker_env
+from ..webhooks.workers import Supervisor, flushed_redis, rq_worker, worker_env
 from .test_connections_as_tenants import Member
 
 RQ_URL = os.environ.get("TENANCY_TEST_RQ_URL", "redis://127.0.0.1:6379/9")
@@ -33,17 +33,7 @@ pytestmark = [
 
 @pytest.fixture
 def redis_db() -> Any:
-    redis = pytest.importorskip("redis")
-    pytest.importorskip("django_tasks_rq")
-    client = redis.Redis.from_url(RQ_URL)
-    try:
-        client.ping()
-    except redis.RedisError:
-        pytest.skip(f"no Redis at {RQ_URL}")
-    client.flushdb()  # this test's own database number only
-    yield client
-    client.flushdb()
-    client.close()
+    yield from flushed_redis(RQ_URL)
 
 
 def test_sync_all_runs_every_connection_on_two_rq_workers(

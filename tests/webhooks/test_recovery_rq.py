@@ -27,7 +27,7 @@ from .test_recovery_postgres import (
     retaken,
     wait_drained,
 )
-from .workers import Supervisor, recover_loop, rq_worker, worker_env
+from .workers import Supervisor, flushed_redis, recover_loop, rq_worker, worker_env
 
 RQ_URL = os.environ.get("RECOVERY_TEST_RQ_URL", "redis://127.0.0.1:6379/7")
 
@@ -46,17 +46,7 @@ __all__ = ["probe"]  # the fixture, used here by name
 
 @pytest.fixture
 def redis_db() -> Any:
-    redis = pytest.importorskip("redis")
-    pytest.importorskip("django_tasks_rq")
-    client = redis.Redis.from_url(RQ_URL)
-    try:
-        client.ping()
-    except redis.RedisError:
-        pytest.skip(f"no Redis at {RQ_URL}")
-    client.flushdb()  # this test's own database number only
-    yield client
-    client.flushdb()
-    client.close()
+    yield from flushed_redis(RQ_URL)
 
 
 def test_an_rq_worker_killed_mid_delivery_loses_nothing_and_repeats_nothing(

@@ -12,9 +12,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.db import connection
 
@@ -54,6 +55,24 @@ def db_worker(worker_id: str) -> list[str]:
 def rq_worker(name: str) -> list[str]:
     return [sys.executable, "example/manage.py", "rqworker", "default", "--name", name,
             "--job-class", "django_tasks_rq.Job"]
+
+
+def flushed_redis(url: str) -> Iterator[Any]:
+    """A Redis client on ``url``'s database, emptied before and after (a test's own database
+    number only); skips the test when Redis or django-tasks-rq is missing."""
+    import pytest
+
+    redis = pytest.importorskip("redis")
+    pytest.importorskip("django_tasks_rq")
+    client = redis.Redis.from_url(url)
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis at {url}")
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
 
 
 def recover_loop(every: float) -> list[str]:
