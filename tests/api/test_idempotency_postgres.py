@@ -28,9 +28,10 @@ URL = BASE + "invitee-no-show/"
 N = 10
 
 
-def _storm(staff: Any, invitee: str, key: str) -> list[Any]:
-    """N threads, each with its own client and database connection, POST at once."""
-    barrier = threading.Barrier(N)
+def storm(staff: Any, url: str, data: Any, key: str, n: int = N) -> list[Any]:
+    """``n`` threads, each with its own client and database connection, POST ``data`` to
+    ``url`` at once with one Idempotency-Key; their answers."""
+    barrier = threading.Barrier(n)
     answers: list[Any] = []
     lock = threading.Lock()
 
@@ -39,19 +40,18 @@ def _storm(staff: Any, invitee: str, key: str) -> list[Any]:
         client.force_authenticate(staff)
         try:
             barrier.wait(timeout=30)
-            response = client.post(URL, {"invitee": invitee}, format="json",
-                                   HTTP_IDEMPOTENCY_KEY=key)
+            response = client.post(url, data, format="json", HTTP_IDEMPOTENCY_KEY=key)
             with lock:
                 answers.append(response)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=one) for _ in range(N)]
+    threads = [threading.Thread(target=one) for _ in range(n)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=60)
-    assert len(answers) == N
+    assert len(answers) == n
     return answers
 
 
@@ -63,7 +63,7 @@ def test_ten_concurrent_retries_wait_and_get_the_one_answer(
     sb: Any, world: Any, staff: Any
 ) -> None:
     sb.configure(latency=0.3)  # the first is still at Calendly while the others arrive
-    answers = _storm(staff, world.invitee_uri, "book-once")
+    answers = storm(staff, URL, {"invitee": world.invitee_uri}, "book-once")
     assert _created(sb) == 1
     assert [a.status_code for a in answers] == [201] * N
     assert len({a.content for a in answers}) == 1
@@ -77,7 +77,7 @@ def test_ten_concurrent_retries_without_waiting_get_409_then_the_answer(
 ) -> None:
     settings.CALENDLY_IDEMPOTENCY_WAIT = 0
     sb.configure(latency=0.5)
-    answers = _storm(staff, world.invitee_uri, "no-wait")
+    answers = storm(staff, URL, {"invitee": world.invitee_uri}, "no-wait")
     assert _created(sb) == 1
     codes = sorted(a.status_code for a in answers)
     assert codes.count(201) >= 1 and set(codes) <= {201, 409}, codes
@@ -105,7 +105,7 @@ def test_with_atomic_requests_the_retries_wait_at_the_insert(
     db["ATOMIC_REQUESTS"] = True
     try:
         sb.configure(latency=0.3)
-        answers = _storm(staff, world.invitee_uri, "atomic")
+        answers = storm(staff, URL, {"invitee": world.invitee_uri}, "atomic")
     finally:
         db["ATOMIC_REQUESTS"] = False
     assert _created(sb) == 1
