@@ -213,7 +213,7 @@ class TeamsQuery(PagingQuery):
 
 class ActivityLogQuery(_Query):
     organization = UriField("organization")
-    search_term = serializers.CharField(required=False, max_length=MAX_SEARCH)
+    search_term = serializers.CharField(required=False, max_length=v.MAX_ACTIVITY_LOG_SEARCH)
     actor = _strings_field("User URIs, comma-separated.")
     namespace = _strings_field("Namespaces, comma-separated.")
     action = _strings_field("Actions, comma-separated.")
