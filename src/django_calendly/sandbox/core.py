@@ -41,6 +41,9 @@ CONFIG_DEFAULTS: dict[str, Any] = {
 PAID_RATE_LIMIT = 500
 FREE_RATE_LIMIT = 50
 OAUTH_TOKEN_LIMIT = 8
+#: What :meth:`Sandbox.add_contact` (and ``POST /_sandbox/add_contact``) takes.
+CONTACT_FIELDS = frozenset({"name", "emails", "phones", "first_name", "last_name", "company",
+                            "job_title", "timezone", "custom_fields"})
 #: ``rate_limit=RATE_LIMIT_OFF`` turns every limit off: for benchmarks only.
 RATE_LIMIT_OFF = "off"
 
@@ -629,6 +632,22 @@ class Sandbox:
             return {"token": token, "user": user}
         if name == "run_deliveries":
             return {"attempts": self.run_due_deliveries()}
+        # The newer webhook families: what only a person (or Notetaker) does in Calendly.
+        if name == "delete_event_type":
+            return self.delete_event_type(data["event_type"])
+        if name == "submit_routing_form":
+            answers = data.get("answers")
+            if answers is not None and (not isinstance(answers, dict) or not all(
+                    isinstance(v, str) for v in answers.values())):
+                raise ValueError("answers must be an object of question names to answers")
+            if not isinstance(data.get("submitter"), str | None):
+                raise ValueError("submitter must be a string")
+            return self.submit_routing_form(data.get("form"), answers, data.get("submitter"))
+        if name == "add_contact":
+            fields = {k: v for k, v in data.items() if k != "owner"}
+            return self.add_contact(data.get("owner"), **fields)
+        if name == "make_recap":
+            return self.make_recap(data["event"], data.get("status", "available"))
         raise KeyError(f"unknown control endpoint: POST /_sandbox/{name}")
 
     # -- what only a person does in Calendly (families beyond scheduling) ------------------
@@ -697,8 +716,18 @@ class Sandbox:
         ``contact.created``."""
         from .resources import add_contact, contact_payload
 
+        unknown = set(fields) - CONTACT_FIELDS
+        if unknown:
+            raise ValueError(f"unknown contact field(s): {', '.join(sorted(unknown))}")
         if not fields.get("name") or not fields.get("emails"):
             raise ValueError("name and emails are required")
+        if not isinstance(fields["name"], str):
+            raise ValueError("name must be a string")
+        for name in ("emails", "phones"):
+            values = fields.get(name)
+            if values is not None and (not isinstance(values, list)
+                                       or not all(isinstance(v, str) for v in values)):
+                raise ValueError(f"{name} must be a list of strings")
         store = self.store
         with store.lock:
             owner = owner_uri or store.owner_uri
