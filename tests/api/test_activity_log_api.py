@@ -45,6 +45,7 @@ def test_the_log_needs_the_enterprise_plan(sb: Sandbox, api: APIClient) -> None:
         ({"min_occurred_at": "2026-02-01T00:00:00Z", "max_occurred_at": "2026-01-01T00:00:00Z"},
          "max_occurred_at"),
         ({"min_occurred_at": "yesterday"}, "min_occurred_at"),
+        ({"search_term": "a" * 301}, "search_term"),  # Calendly's maxLength is 300
     ],
 )
 def test_bad_filters_are_refused_before_calendly(

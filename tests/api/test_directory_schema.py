@@ -82,6 +82,12 @@ def test_parameters_carry_the_client_rules(schema: dict) -> None:
         p for p in schema["paths"][P + "contacts/"]["get"]["parameters"] if p["name"] == "sort"
     )["schema"]
     assert "created_at" in sort["pattern"] and "updated_at" in sort["pattern"]
+    search = next(p for p in log if p["name"] == "search_term")["schema"]
+    assert search["maxLength"] == 300  # Calendly's maxLength
+    relationships = schema["paths"][P + "group-relationships/"]["get"]["parameters"]
+    owner = next(p for p in relationships if p["name"] == "owner")["schema"]
+    assert "organization_memberships" in owner["pattern"]
+    assert "invitations" in owner["pattern"] and "/users/" not in owner["pattern"]
 
 
 def test_writes_say_which_permission_they_need(schema: dict) -> None:

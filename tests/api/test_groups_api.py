@@ -26,15 +26,21 @@ def test_groups_and_who_belongs_to_them(sb: Sandbox, api: APIClient) -> None:
 
 
 def test_relationships_of_an_owner(sb: Sandbox, api: APIClient) -> None:
-    mine = api.get(f"{BASE}group-relationships/", {"owner": sb.user_uri})
+    membership = next(m for m in sb.store.memberships.values()
+                      if m["user"]["uri"] == sb.user_uri)
+    mine = api.get(f"{BASE}group-relationships/", {"owner": membership["uri"]})
     assert mine.status_code == 200, mine.content
     assert mine.json()["collection"]
-    assert {r["owner"] for r in mine.json()["collection"]} == {sb.user_uri}
+    assert {r["owner"]["uri"] for r in mine.json()["collection"]} == {membership["uri"]}
+    invitation = next(iter(sb.store.invitations.values()))
+    theirs = api.get(f"{BASE}group-relationships/", {"owner": invitation["uri"]})
+    assert theirs.status_code == 200, theirs.content
 
 
 def test_bad_filters(sb: Sandbox, api: APIClient) -> None:
     assert_error(api.get(f"{BASE}groups/"), 400, "invalid_input", "organization")
     assert_error(api.get(f"{BASE}group-relationships/"), 400, "invalid_input", "group")
-    assert_error(api.get(f"{BASE}group-relationships/", {"owner": sb.organization_uri}),
-                 400, "invalid_input", "owner")
+    for not_an_owner in (sb.organization_uri, sb.user_uri):
+        assert_error(api.get(f"{BASE}group-relationships/", {"owner": not_an_owner}),
+                     400, "invalid_input", "owner")
     assert upstream_calls(sb) == 0

@@ -40,6 +40,8 @@ BAD: list[tuple[str, Call, str]] = [
     ("groups", lambda c: c.groups.list(organization=ORG, count=0), "count"),
     ("group_relationships", lambda c: c.group_relationships.list(), "organization"),
     ("group_relationships", lambda c: c.group_relationships.list(owner=ET), "owner"),
+    # [S26]: the owner filter is a membership or invitation URI, not a user's.
+    ("group_relationships", lambda c: c.group_relationships.list(owner=USER), "owner"),
     ("group_relationships", lambda c: c.group_relationships.list(group=USER), "group"),
     ("event_types", lambda c: c.event_types.create(owner=USER, name=""), "name"),
     ("event_types", lambda c: c.event_types.create(owner=ORG, name="x"), "owner"),

@@ -227,7 +227,7 @@ def test_plan_refusals_come_from_the_table(sb: Sandbox, plan: str, operation: st
         assert response.status_code in (404, 405)
         return
     assert response.status_code == 403, response.text
-    assert response.json() == {"title": "Permission Denied", "message": message, "details": []}
+    assert response.json() == {"title": "Permission Denied", "message": message}
 
 
 def test_every_paid_and_enterprise_operation_is_refused_below_its_plan(sb: Sandbox) -> None:

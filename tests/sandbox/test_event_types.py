@@ -55,7 +55,7 @@ def test_write_validation(sb: Sandbox, api: httpx.Client, member_api: httpx.Clie
     cases = [
         ({"name": "X"}, "owner"),
         ({"owner": sb.user_uri}, "name"),
-        ({**base, "name": "x" * 56}, "name"),
+        ({**base, "name": "x" * 256}, "name"),
         ({**base, "duration": 0}, "duration"),
         ({**base, "duration": 721}, "duration"),
         ({**base, "duration": "30"}, "duration"),

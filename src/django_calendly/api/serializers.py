@@ -47,19 +47,29 @@ def check_path_uuid(name: str, value: str, *, allow_me: bool = False) -> str:
 
 
 class UriField(serializers.CharField):
-    """A Calendly resource URI of one kind, under api.calendly.com or ``CALENDLY_BASE_URL``."""
+    """A Calendly resource URI of one kind (or one of several ``kinds``), under
+    api.calendly.com or ``CALENDLY_BASE_URL``."""
 
-    def __init__(self, kind: str, **kwargs: Any) -> None:
+    def __init__(self, kind: str, *other_kinds: str, **kwargs: Any) -> None:
         self.kind = kind
+        self.kinds = (kind, *other_kinds)
         kwargs.setdefault("max_length", 2048)
-        kwargs.setdefault(
-            "help_text", f"Calendly {kind.replace('_', ' ')} URI (https://api.calendly.com/...)."
-        )
+        label = " or ".join(k.replace("_", " ") for k in self.kinds)
+        kwargs.setdefault("help_text", f"Calendly {label} URI (https://api.calendly.com/...).")
         super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> str:
         value = super().to_internal_value(data)
-        return _checked(lambda: v.validate_uri(value, self.kind, calendly_settings.BASE_URL))
+        base = calendly_settings.BASE_URL
+        if len(self.kinds) == 1:
+            return _checked(lambda: v.validate_uri(value, self.kind, base))
+        for kind in self.kinds:
+            try:
+                return v.validate_uri(value, kind, base)
+            except ValueError:
+                continue
+        label = " or ".join(k.replace("_", " ") for k in self.kinds)
+        raise serializers.ValidationError(f"Expected a Calendly {label} URI.")
 
 
 #: Date-times the endpoints accept, in UTC. Python's datetime ends at 9999-12-31, so a time
@@ -131,7 +141,11 @@ class _UriFieldSchema(OpenApiSerializerFieldExtension):
     def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
         field: UriField = self.target
         bases = "|".join(_ecma_escape(b) for b in v.accepted_bases(calendly_settings.BASE_URL))
-        path = re.sub(r"\(\?P<\w+>\{u\}\)", lambda _: v.UUID_REGEX, v.URI_PATTERNS[field.kind])
+        paths = "|".join(
+            re.sub(r"\(\?P<\w+>\{u\}\)", lambda _: v.UUID_REGEX, v.URI_PATTERNS[kind])
+            for kind in field.kinds
+        )
+        path = paths if len(field.kinds) == 1 else f"({paths})"
         return {
             "type": "string",
             "format": "uri",

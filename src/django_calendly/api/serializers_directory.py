@@ -166,32 +166,16 @@ class GroupsQuery(PagingQuery):
     organization = UriField("organization")
 
 
-class _OwnerField(UriField):
-    """A user or an organization membership URI (a group relationship's ``owner``)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__("user", **kwargs)
-
-    def to_internal_value(self, data: Any) -> str:
-        value = serializers.CharField.to_internal_value(self, data)
-        for kind in OWNER_KINDS:
-            try:
-                return v.validate_uri(value, kind, calendly_base())
-            except ValueError:
-                continue
-        raise serializers.ValidationError(
-            "Expected a Calendly user or organization membership URI."
-        )
-
-
 def calendly_base() -> str:
     return str(calendly_settings.BASE_URL)
 
 
 class GroupRelationshipsQuery(PagingQuery):
     organization = UriField("organization", required=False)
-    owner = _OwnerField(
-        required=False, help_text="A user or organization membership URI.", max_length=2048
+    owner = UriField(
+        *OWNER_KINDS, required=False,
+        help_text="The relationship's owner: an organization membership or an organization "
+        "invitation URI.",
     )
     group = UriField("group", required=False)
 
@@ -213,7 +197,7 @@ class TeamsQuery(PagingQuery):
 
 class ActivityLogQuery(_Query):
     organization = UriField("organization")
-    search_term = serializers.CharField(required=False, max_length=MAX_SEARCH)
+    search_term = serializers.CharField(required=False, max_length=v.MAX_ACTIVITY_LOG_SEARCH)
     actor = _strings_field("User URIs, comma-separated.")
     namespace = _strings_field("Namespaces, comma-separated.")
     action = _strings_field("Actions, comma-separated.")

@@ -118,7 +118,7 @@ class AvailabilityPatchBody(serializers.Serializer):
 
 
 class OneOffEventTypeBody(serializers.Serializer):
-    name = serializers.CharField(max_length=MAX_NAME)
+    name = serializers.CharField(max_length=v.MAX_ONE_OFF_NAME)
     host = UriField("user", help_text="Calendly user URI of the host.")
     duration = _duration()
     date_setting = serializers.DictField(
@@ -138,7 +138,7 @@ class SchedulingLinkBody(serializers.Serializer):
 
 class ShareBody(serializers.Serializer):
     event_type = UriField("event_type", help_text="One-on-one event type URI.")
-    name = serializers.CharField(required=False, max_length=255)
+    name = serializers.CharField(required=False, max_length=v.MAX_SHARE_NAME)
     duration = _duration(required=False)
     duration_options = _duration_options()
     period_type = serializers.ChoiceField(choices=v.SHARE_PERIOD_TYPES, required=False)

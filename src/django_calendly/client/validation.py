@@ -83,6 +83,19 @@ MAX_ACTIVITY_LOG_COUNT = 1000
 #: ``POST /data_compliance/deletion/events``: a past range of at most 24 months (section 7).
 MAX_EVENT_DATA_DELETION_MONTHS = 24
 
+#: String caps. Calendly's published ones: a share's ``name`` (openapi.yaml ``/shares``,
+#: ``maxLength: 55``), a one-off event type's ``name`` ([S26] ``POST /one_off_event_types``,
+#: ``maxLength: 55``), a share's ``location_configurations[].location`` and
+#: ``.additional_info`` (openapi.yaml, ``maxLength: 255``) and the activity log's
+#: ``search_term`` (openapi.yaml and [S26], ``maxLength: 300``).
+MAX_SHARE_NAME = 55
+MAX_ONE_OFF_NAME = 55
+MAX_LOCATION_TEXT = 255
+MAX_ACTIVITY_LOG_SEARCH = 300
+#: ``name`` of ``POST``/``PATCH /event_types``: [S26] publishes no ``maxLength``, so this
+#: bound is ours, and the client, the REST layer and the sandbox all use it.
+MAX_EVENT_TYPE_NAME = 255
+
 #: Webhook event names and the subscription scopes each may be used with.
 WEBHOOK_EVENTS: dict[str, tuple[str, ...]] = {
     "invitee.created": WEBHOOK_SCOPES,
@@ -486,9 +499,14 @@ __all__ = [
     "INVITATION_STATUSES",
     "INVITEE_STATUSES",
     "MAX_ACTIVITY_LOG_COUNT",
+    "MAX_ACTIVITY_LOG_SEARCH",
     "MAX_DURATION",
     "MAX_DURATION_OPTIONS",
     "MAX_EVENT_GUESTS",
+    "MAX_EVENT_TYPE_NAME",
+    "MAX_LOCATION_TEXT",
+    "MAX_ONE_OFF_NAME",
+    "MAX_SHARE_NAME",
     "MEETING_RECAP_STATUSES",
     "MEMBERSHIP_ROLES",
     "MIN_DURATION",

@@ -43,6 +43,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--client-id", default=None, help="OAuth client id (random if unset)")
     parser.add_argument("--client-secret", default=None)
     parser.add_argument("--signing-key", default=None, help="default webhook signing key")
+    parser.add_argument(
+        "--clock-rate", type=float, default=1.0,
+        help="sandbox seconds per real second (60: webhook retries, token expiry and rate "
+             "windows run 60 times faster)",
+    )
     args = parser.parse_args(argv)
 
     sandbox = Sandbox(
@@ -50,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         plan=args.plan, latency=args.latency, rate_limit=args.rate_limit,
         rate_window=args.rate_window, error_rate=args.error_rate,
         oauth_client_id=args.client_id, oauth_client_secret=args.client_secret,
-        default_signing_key=args.signing_key,
+        default_signing_key=args.signing_key, clock_rate=args.clock_rate,
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())  # before printing: tests wait on it

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -9,19 +11,47 @@ from .errors import invalid
 
 
 class Clock:
-    """Wall time plus an offset, so tests can expire tokens without sleeping."""
+    """Sandbox time: wall time running at ``rate`` times real speed (1: real time), plus
+    the jumps tests make with :meth:`advance`, so they can expire tokens or run 24 hours
+    of webhook retries without sleeping. A ``rate`` of 60 makes a sandbox minute last one
+    real second: every schedule on this clock (token lifetimes, page tokens, rate-limit
+    windows, webhook retries fired by real time passing) runs 60 times faster."""
 
-    def __init__(self) -> None:
-        self.offset = 0.0
+    def __init__(self, rate: float = 1.0) -> None:
+        self._lock = threading.Lock()
+        self._real = time.time()  # real time of the anchor
+        self._sandbox = self._real  # sandbox time at the anchor
+        self.rate = _check_rate(rate)
 
     def time(self) -> float:
-        return time.time() + self.offset
+        return self._sandbox + (time.time() - self._real) * self.rate
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.time(), UTC)
 
     def advance(self, seconds: float) -> None:
-        self.offset += seconds
+        with self._lock:
+            self._sandbox += seconds
+
+    def set_rate(self, rate: float) -> None:
+        """Run at ``rate`` from now on (sandbox time does not jump)."""
+        rate = _check_rate(rate)
+        with self._lock:
+            real = time.time()
+            self._sandbox += (real - self._real) * self.rate
+            self._real = real
+            self.rate = rate
+
+    def real_seconds_until(self, when: float) -> float:
+        """Real seconds until sandbox time reaches ``when`` (0 if it has)."""
+        return max(0.0, (when - self.time()) / self.rate)
+
+
+def _check_rate(rate: float) -> float:
+    rate = float(rate)
+    if not (math.isfinite(rate) and rate > 0):
+        raise ValueError("clock_rate must be a positive number")
+    return rate
 
 
 def iso(dt: datetime) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import random
 import secrets
 import threading
@@ -14,7 +15,7 @@ from typing import Any
 
 from ..client.operations import ALL_SCOPES
 from .clock import Clock, iso, parse_param_time
-from .delivery import Deliverer, Delivery, Retries, prepare
+from .delivery import Deliverer, Delivery, Retries, RetryTimer, prepare
 from .errors import OAuthProblem
 from .oauth import OAuthServer, check_scopes
 from .paging import DEFAULT_TTL, TokenContext
@@ -32,12 +33,17 @@ CONFIG_DEFAULTS: dict[str, Any] = {
     "plan": "enterprise",
     "deliver": "sync",
     "page_token_ttl": DEFAULT_TTL,
+    "clock_rate": 1.0,
+    "auto_retries": True,
 }
 
 #: Calendly's per-user limits per minute (REFERENCE.md section 5).
 PAID_RATE_LIMIT = 500
 FREE_RATE_LIMIT = 50
 OAUTH_TOKEN_LIMIT = 8
+#: What :meth:`Sandbox.add_contact` (and ``POST /_sandbox/add_contact``) takes.
+CONTACT_FIELDS = frozenset({"name", "emails", "phones", "first_name", "last_name", "company",
+                            "job_title", "timezone", "custom_fields"})
 #: ``rate_limit=RATE_LIMIT_OFF`` turns every limit off: for benchmarks only.
 RATE_LIMIT_OFF = "off"
 
@@ -64,6 +70,8 @@ class Sandbox:
         rate_window: float = 60.0,
         deliver: str = "sync",
         page_token_ttl: float = DEFAULT_TTL,
+        clock_rate: float = 1.0,
+        auto_retries: bool = True,
         token_scopes: str | Sequence[str] | None = None,
         oauth_client_id: str | None = None,
         oauth_client_secret: str | None = None,
@@ -84,6 +92,8 @@ class Sandbox:
         self.deliverer = Deliverer(timeout=delivery_timeout)
         self.deliverer.on_attempt = self._after_attempt
         self.retries = Retries()
+        self._retry_runs = threading.Lock()  # one run of due retries at a time
+        self._retry_timer: RetryTimer | None = None
         self._fault_rng = random.Random(random_seed)
         self._stats_lock = threading.Lock()
         self._requests: Counter[str] = Counter()
@@ -100,7 +110,8 @@ class Sandbox:
         self.configure(
             plan=plan, latency=latency, error_rate=error_rate, drop_rate=drop_rate,
             malformed_rate=malformed_rate, rate_limit=rate_limit, rate_window=rate_window,
-            deliver=deliver, page_token_ttl=page_token_ttl,
+            deliver=deliver, page_token_ttl=page_token_ttl, clock_rate=clock_rate,
+            auto_retries=auto_retries,
         )
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -127,12 +138,19 @@ class Sandbox:
             name=f"calendly-sandbox-{bound_port}", daemon=True,
         )
         self._thread.start()
+        self._retry_timer = RetryTimer(self._next_retry_due, self.clock.real_seconds_until,
+                                       self._timer_run,
+                                       name=f"calendly-sandbox-{bound_port}-retries")
+        self._retry_timer.start()
         return self
 
     def stop(self) -> None:
         server, self._server = self._server, None
         if server is None:
             return
+        timer, self._retry_timer = self._retry_timer, None
+        if timer is not None:
+            timer.stop()
         server.shutdown()
         server.close_all()
         server.server_close()
@@ -183,6 +201,10 @@ class Sandbox:
         unknown = set(options) - set(CONFIG_DEFAULTS)
         if unknown:
             raise ValueError(f"unknown sandbox option(s): {', '.join(sorted(unknown))}")
+        if "clock_rate" in options:
+            options["clock_rate"] = float(options["clock_rate"])
+            if not (math.isfinite(options["clock_rate"]) and options["clock_rate"] > 0):
+                raise ValueError("clock_rate must be a positive number")
         for name in ("latency", "error_rate", "drop_rate", "malformed_rate", "rate_window",
                      "page_token_ttl"):
             if name in options:
@@ -194,6 +216,8 @@ class Sandbox:
             options["rate_limit"] = int(options["rate_limit"])
             if options["rate_limit"] < 1:
                 raise ValueError("rate_limit must be at least 1 (or None, or 'off')")
+        if "auto_retries" in options and not isinstance(options["auto_retries"], bool):
+            raise ValueError("auto_retries must be true or false")
         if "plan" in options and options["plan"] not in PLANS:
             raise ValueError(f"plan must be one of {', '.join(PLANS)}")
         if "deliver" in options and options["deliver"] not in ("sync", "thread", "off"):
@@ -204,6 +228,10 @@ class Sandbox:
                 self._buckets.clear()
         if "deliver" in options:
             self.deliverer.mode = options["deliver"]
+        if "clock_rate" in options:
+            self.clock.set_rate(options["clock_rate"])
+        if "clock_rate" in options or "auto_retries" in options:
+            self._wake_retries()
         if "plan" in options and self._store is not None:
             with self.store.lock:
                 self.store.plan = options["plan"]
@@ -330,6 +358,7 @@ class Sandbox:
         "now" in validations), then run the webhook retries that fell due."""
         self.clock.advance(seconds)
         self.run_due_deliveries()
+        self._wake_retries()  # its next wait is measured from the new time
 
     # -- deliveries ----------------------------------------------------------------------
 
@@ -344,22 +373,48 @@ class Sandbox:
         """Retry the failed deliveries that are due by sandbox time, in time order, and
         disable the subscriptions that had no success for 24 hours; returns the attempts.
 
-        Calendly retries on its own; the sandbox does it when its clock moves
-        (:meth:`advance_clock`) or when this is called (``POST /_sandbox/run_deliveries``).
+        Calendly retries on its own, and so does the sandbox: a background timer runs
+        this when real time brings sandbox time to the next due retry (at the clock's
+        rate, ``clock_rate``). :meth:`advance_clock` runs it after a jump, and it can be
+        called (``POST /_sandbox/run_deliveries``). One run at a time, so when a call
+        returns every retry due by then has been attempted, whoever started it.
         """
-        attempts = 0
-        while True:
-            with self.store.lock:
-                step = self.retries.next_step(self.store, self.clock.time())
-            if step is None:
-                return attempts
-            attempts += 1
-            self.deliverer.send_now([step])
+        # Bounded: a receiver that calls back into the sandbox while a retry waits for its
+        # answer must not hang forever (the delivery times out first).
+        held = self._retry_runs.acquire(timeout=self.deliverer.timeout + 1)
+        try:
+            attempts = 0
+            while True:
+                with self.store.lock:
+                    step = self.retries.next_step(self.store, self.clock.time())
+                if step is None:
+                    return attempts
+                attempts += 1
+                self.deliverer.send_now([step])
+        finally:
+            if held:
+                self._retry_runs.release()
+
+    def _next_retry_due(self) -> float | None:
+        if self._store is None or not self.config["auto_retries"]:
+            return None
+        with self.store.lock:
+            return self.retries.next_due()
+
+    def _timer_run(self) -> int:
+        """The background timer's run: nothing when ``auto_retries`` is off."""
+        return self.run_due_deliveries() if self.config["auto_retries"] else 0
+
+    def _wake_retries(self) -> None:
+        if self._retry_timer is not None:
+            self._retry_timer.wake()
 
     def _after_attempt(self, delivery: Delivery) -> None:
         """A delivery went out: keep the subscription's retry state as Calendly does."""
         with self.store.lock:
             self.retries.record(self.store, delivery, self.clock.time())
+        if not delivery.delivered:
+            self._wake_retries()  # a retry may now be due sooner than the timer thought
 
     def _prepare_outbox(self, outbox: Sequence[tuple[str, Json, str | None]]) -> list[Delivery]:
         out: list[Delivery] = []
@@ -577,6 +632,22 @@ class Sandbox:
             return {"token": token, "user": user}
         if name == "run_deliveries":
             return {"attempts": self.run_due_deliveries()}
+        # The newer webhook families: what only a person (or Notetaker) does in Calendly.
+        if name == "delete_event_type":
+            return self.delete_event_type(data["event_type"])
+        if name == "submit_routing_form":
+            answers = data.get("answers")
+            if answers is not None and (not isinstance(answers, dict) or not all(
+                    isinstance(v, str) for v in answers.values())):
+                raise ValueError("answers must be an object of question names to answers")
+            if not isinstance(data.get("submitter"), str | None):
+                raise ValueError("submitter must be a string")
+            return self.submit_routing_form(data.get("form"), answers, data.get("submitter"))
+        if name == "add_contact":
+            fields = {k: v for k, v in data.items() if k != "owner"}
+            return self.add_contact(data.get("owner"), **fields)
+        if name == "make_recap":
+            return self.make_recap(data["event"], data.get("status", "available"))
         raise KeyError(f"unknown control endpoint: POST /_sandbox/{name}")
 
     # -- what only a person does in Calendly (families beyond scheduling) ------------------
@@ -645,8 +716,18 @@ class Sandbox:
         ``contact.created``."""
         from .resources import add_contact, contact_payload
 
+        unknown = set(fields) - CONTACT_FIELDS
+        if unknown:
+            raise ValueError(f"unknown contact field(s): {', '.join(sorted(unknown))}")
         if not fields.get("name") or not fields.get("emails"):
             raise ValueError("name and emails are required")
+        if not isinstance(fields["name"], str):
+            raise ValueError("name must be a string")
+        for name in ("emails", "phones"):
+            values = fields.get(name)
+            if values is not None and (not isinstance(values, list)
+                                       or not all(isinstance(v, str) for v in values)):
+                raise ValueError(f"{name} must be a list of strings")
         store = self.store
         with store.lock:
             owner = owner_uri or store.owner_uri

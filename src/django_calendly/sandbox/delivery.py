@@ -10,12 +10,15 @@ a last attempt 24 hours after its first failure); other messages keep flowing me
 The subscription's ``retry_started_at`` is set at its first failure and cleared by any
 success; if nothing succeeds within 24 hours of it, the subscription turns ``disabled``
 and gets nothing more. Calendly publishes no interval schedule, so the doubling is ours.
+The schedule is in sandbox time: :class:`RetryTimer` fires it as real time passes (at the
+clock's rate), and ``Sandbox.advance_clock`` fires what a jump made due.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -153,6 +156,13 @@ class Retries:
         due = min(at + RETRY_BASE * 2 ** (delivery.attempt - 1), deadline)
         self.pending.append(_Pending(delivery, due, first))
 
+    def next_due(self) -> float | None:
+        """The sandbox time at which something is next due: a retry, or a subscription's
+        24 hours running out (it is then disabled); None when nothing waits."""
+        times = [p.due for p in self.pending]
+        times += [start + RETRY_WINDOW for start in self.started.values()]
+        return min(times, default=None)
+
     def next_step(self, store: Store, now: float) -> Delivery | None:
         """The next retry due by ``now`` (re-signed), after disabling every subscription
         whose 24 hours ran out before it; None when nothing is due."""
@@ -258,3 +268,54 @@ class Deliverer:
     def snapshot(self) -> list[Any]:
         with self._lock:
             return list(self.log)
+
+
+class RetryTimer:
+    """A daemon thread that runs the due retries when sandbox time reaches them by real
+    time passing, as Calendly retries on its own.
+
+    It sleeps until the next due time (converted to real seconds at the clock's rate) or
+    until :meth:`wake` (a new failure was recorded, the clock jumped or changed rate),
+    then calls ``run_due``. It holds no lock while sending.
+    """
+
+    def __init__(self, next_due: Callable[[], float | None],
+                 real_seconds_until: Callable[[float], float],
+                 run_due: Callable[[], int], name: str = "calendly-sandbox-retries") -> None:
+        self._next_due = next_due
+        self._real_seconds_until = real_seconds_until
+        self._run_due = run_due
+        self._wakeup = threading.Condition()
+        self._woken = False
+        self._stopping = False
+        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wake(self) -> None:
+        with self._wakeup:
+            self._woken = True
+            self._wakeup.notify()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        with self._wakeup:
+            self._stopping = True
+            self._wakeup.notify()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while True:
+            due = self._next_due()  # takes the store lock: never while holding _wakeup
+            wait = None if due is None else self._real_seconds_until(due)
+            with self._wakeup:
+                if not self._woken and not self._stopping and (wait is None or wait > 0):
+                    self._wakeup.wait(wait)
+                self._woken = False
+                if self._stopping:
+                    return
+            try:
+                self._run_due()
+            except Exception:  # a failed run must not end the timer; the next one retries
+                traceback.print_exc()

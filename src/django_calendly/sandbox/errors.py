@@ -54,18 +54,21 @@ def not_found() -> ApiError:
 
 
 def permission_denied(message: str = PERMISSION_DENIED) -> ApiError:
-    return ApiError(403, "Permission Denied", message, [])
+    """403 "Permission Denied": [S26]'s 403 bodies (``EnterpriseOwnerAdminError``,
+    ``UserNotInOrganizationError``, ...) are ``{title, message}`` only."""
+    return ApiError(403, "Permission Denied", message)
+
+
+#: [S26] ``InsufficientScopeErrorMessage``, its only value.
+INSUFFICIENT_SCOPE = "This operation requires the scopes listed in the 'required_scopes' array."
 
 
 class InsufficientScope(ApiError):
-    """403 "Insufficient scope": Calendly's body adds ``required_scopes`` to the REST shape."""
+    """403 "Insufficient scope": [S26] ``InsufficientScopeError``, exactly ``{title,
+    message, required_scopes}``."""
 
     def __init__(self, required_scopes: list[str]) -> None:
-        names = " ".join(required_scopes)
-        super().__init__(
-            403, "Insufficient scope",
-            f"The access token does not have the required scope(s): {names}", [],
-        )
+        super().__init__(403, "Insufficient scope", INSUFFICIENT_SCOPE)
         self.required_scopes = list(required_scopes)
 
     def body(self) -> dict[str, Any]:

@@ -71,6 +71,10 @@ def seed_resources(store: Store, user_uris: list[str], when: str) -> None:
     seed_recaps(store)
     seed_activity(store, user_uris)
     seed_communications(store)
+    # Someone invited (pending) already holds a member place in Support, so both owner
+    # kinds of [S26] GroupRelationshipOwner appear in the seed.
+    invitation = next(i for i in store.invitations.values() if i["status"] == "pending")
+    add_invitation_relationship(store, store.uri("groups", support), invitation, when)
 
 
 def new_id(store: Store) -> str:
@@ -88,14 +92,45 @@ def default_rule(store: Store, user_uri: str) -> Json:
 
 def add_group_relationship(store: Store, group_uri: str, user: str, role: str,
                            when: str) -> Json:
+    """A relationship of ``user`` (through their organization membership) to a group."""
+    membership = next(m for m in store.memberships.values() if m["user"]["uri"] == user)
+    return _relationship(store, group_uri, owner_of_membership(membership), role, when)
+
+
+def add_invitation_relationship(store: Store, group_uri: str, invitation: Json,
+                                when: str) -> Json:
+    """A group place kept for someone invited to the organization (not yet a member)."""
+    return _relationship(store, group_uri, owner_of_invitation(invitation), "member", when)
+
+
+def owner_of_membership(membership: Json) -> Json:
+    """[S26] ``OrganizationMembershipOwner``: the membership resource, typed."""
+    return {**copy.deepcopy(membership), "type": "OrganizationMembership"}
+
+
+def owner_of_invitation(invitation: Json) -> Json:
+    """[S26] ``OrganizationInvitationOwner``: the invitation resource, typed."""
+    return {**copy.deepcopy(invitation), "type": "OrganizationInvitation"}
+
+
+def _relationship(store: Store, group_uri: str, owner: Json, role: str, when: str) -> Json:
+    # [S26] GroupRelationship: ``owner`` is the membership or invitation object itself
+    # (oneOf OrganizationMembershipOwner | OrganizationInvitationOwner), not a URI.
     rel = new_id(store)
     relationship = {
         "uri": store.uri("group_relationships", rel), "role": role,
-        "owner": user, "organization": store.organization_uri, "group": group_uri,
+        "owner": owner, "organization": store.organization_uri, "group": group_uri,
         "created_at": when, "updated_at": when,
     }
     store.group_relationships[rel] = relationship
     return relationship
+
+
+def drop_group_relationships(store: Store, owner_uri: str) -> None:
+    """Forget the group relationships of a removed membership or a revoked invitation."""
+    for rel_uuid, relationship in list(store.group_relationships.items()):
+        if relationship["owner"]["uri"] == owner_uri:
+            del store.group_relationships[rel_uuid]
 
 
 # -- routing forms ----------------------------------------------------------------------

@@ -38,6 +38,7 @@ from .errors import (
     ApiError,
     InsufficientScope,
     OAuthProblem,
+    invalid,
     permission_denied,
 )
 from .routes import ROUTER
@@ -204,8 +205,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
             try:
                 body = json.loads(raw)
             except ValueError:
-                err = {"title": "Invalid Argument", "message": "The request body is not JSON.",
-                       "details": [{"parameter": "body", "message": "must be valid JSON"}]}
+                err = invalid("body", "must be valid JSON").body()
                 self.respond(400, dumps(err), rl_headers)
                 return
         operation = operation_of(route)

@@ -27,9 +27,20 @@ _GROUP = {
 _RELATIONSHIP = {
     "uri": f"{ex.API}/group_relationships/RRRRRRRRRRRRRRRR",
     "role": "member",
-    "owner": ex.USER,
+    # The membership (or an organization invitation, type "OrganizationInvitation").
+    "owner": {
+        "uri": f"{ex.API}/organization_memberships/MMMMMMMMMMMMMMMM",
+        "type": "OrganizationMembership",
+        "role": "user",
+        "user": {"uri": ex.USER, "name": "Mia Member", "email": "mia@example.com"},
+        "organization": ex.ORGANIZATION,
+        "created_at": "2026-01-02T03:04:05.000000Z",
+        "updated_at": "2026-01-02T03:04:05.000000Z",
+    },
     "organization": ex.ORGANIZATION,
     "group": _GROUP["uri"],
+    "created_at": "2026-01-02T03:04:05.000000Z",
+    "updated_at": "2026-01-02T03:04:05.000000Z",
 }
 
 

@@ -26,7 +26,9 @@ class ActivityLog(ResourceGroup):
     ) -> Params:
         params: Params = {"organization": self._uri(organization, "organization")}
         if search_term is not None:
-            params["search_term"] = v.validate_text(search_term, "search_term", 1000)
+            params["search_term"] = v.validate_text(
+                search_term, "search_term", v.MAX_ACTIVITY_LOG_SEARCH
+            )
         if actor is not None:
             params["actor"] = self._uris(actor, "user", "actor")
         if namespace is not None:

@@ -10,7 +10,7 @@ from .. import validation as v
 from ..pagination import Page
 from .base import Items, Params, Resource, ResourceGroup
 
-MAX_NAME = 255
+MAX_NAME = v.MAX_EVENT_TYPE_NAME
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 #: ``availability_setting`` of ``PATCH /event_type_availability_schedules`` (section 9).
 AVAILABILITY_SETTINGS = ("host",)
@@ -218,10 +218,11 @@ class EventTypes(ResourceGroup):
         """``POST /one_off_event_types`` (201): a one-off meeting type hosted by ``host``
         (a user URI). Scope ``event_types:write``.
 
-        ``name``, ``host``, ``duration`` (1-720) and ``date_setting`` are required.
+        ``name`` (at most 55 characters), ``host``, ``duration`` (1-720) and
+        ``date_setting`` are required.
         """
         body: Params = {
-            "name": v.validate_text(name, "name", MAX_NAME),
+            "name": v.validate_text(name, "name", v.MAX_ONE_OFF_NAME),
             "host": self._uri(host, "user", "host"),
             "duration": v.validate_duration(duration),
             "date_setting": v.validate_object(date_setting, "date_setting"),

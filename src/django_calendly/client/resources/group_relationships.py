@@ -8,8 +8,11 @@ from .. import validation as v
 from ..pagination import Page
 from .base import Params, Resource, ResourceGroup
 
-#: What a relationship's ``owner`` may be: a user or an organization membership.
-OWNER_KINDS = ("user", "organization_membership")
+#: What a relationship's ``owner`` may be ([S26] ``owner`` filter, "One Of"): an
+#: organization membership or an organization invitation URI. In the answer, ``owner`` is
+#: that membership or invitation object, with ``type`` ``OrganizationMembership`` or
+#: ``OrganizationInvitation``.
+OWNER_KINDS = ("organization_membership", "invitation")
 
 
 class GroupRelationships(ResourceGroup):
@@ -22,7 +25,8 @@ class GroupRelationships(ResourceGroup):
             except ValueError:
                 continue
         raise v.InvalidArgument(
-            f"owner {owner!r:.60} is not a Calendly user or organization membership URI.",
+            f"owner {owner!r:.60} is not a Calendly organization membership or "
+            "organization invitation URI.",
             "owner",
         )
 

@@ -39,7 +39,7 @@ def share_settings(
     REST serializers apply the same rules before any call."""
     body: Params = {}
     if name is not None:
-        body["name"] = v.validate_text(name, "name", 255)
+        body["name"] = v.validate_text(name, "name", v.MAX_SHARE_NAME)
     if duration is not None:
         body["duration"] = v.validate_duration(duration)
     if duration_options is not None:
@@ -75,9 +75,7 @@ def share_settings(
     if hide_location is not None:
         body["hide_location"] = v.validate_bool(hide_location, "hide_location")
     if location_configurations is not None:
-        body["location_configurations"] = v.validate_objects(
-            location_configurations, "location_configurations"
-        )
+        body["location_configurations"] = _location_configurations(location_configurations)
     if availability_rule is not None:
         body["availability_rule"] = _availability_rule(availability_rule)
     return body
@@ -104,7 +102,8 @@ class Shares(ResourceGroup):
         """``POST /shares`` (201) for a one-on-one ``event_type`` URI.
         Scope ``shares:write``.
 
-        ``duration`` is 1-720 minutes and ``duration_options`` at most 4 unique ones;
+        ``name`` is at most 55 characters, ``duration`` 1-720 minutes and
+        ``duration_options`` at most 4 unique ones;
         ``start_date``/``end_date`` are required with ``period_type`` ``fixed`` and
         ``max_booking_time`` with ``moving``/``available_moving``.
         """
@@ -117,6 +116,23 @@ class Shares(ResourceGroup):
             availability_rule=availability_rule,
         ))
         return self._post("/shares", body)
+
+
+def _location_configurations(values: Any) -> list[dict[str, Any]]:
+    """Location objects; ``location`` and ``additional_info``, when given, are strings of
+    at most 255 characters (openapi.yaml ``/shares``)."""
+    items = v.validate_objects(values, "location_configurations")
+    for index, item in enumerate(items):
+        for key in ("location", "additional_info"):
+            if item.get(key) is None:
+                continue
+            name = f"location_configurations[{index}].{key}"
+            if not isinstance(item[key], str) or len(item[key]) > v.MAX_LOCATION_TEXT:
+                raise v.InvalidArgument(
+                    f"{name} must be a string of at most {v.MAX_LOCATION_TEXT} characters.",
+                    name,
+                )
+    return items
 
 
 def _availability_rule(value: Any, name: str = "availability_rule") -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from ...client import validation as v
 from ..errors import invalid
 from .common import Call, Handler, Result, check_org, list_small, parse_time_param, require_admin
 
@@ -29,6 +30,8 @@ def list_entries(call: Call) -> Result:
     if low and high and high < low:
         raise invalid("max_occurred_at", "must not be before min_occurred_at")
     term = (call.param("search_term") or "").lower() or None
+    if term is not None and len(term) > v.MAX_ACTIVITY_LOG_SEARCH:
+        raise invalid("search_term", f"must be at most {v.MAX_ACTIVITY_LOG_SEARCH} characters")
     items = [
         e for e in call.store.activity_log.values()
         if (actors is None or e["actor"].get("uri") in actors)

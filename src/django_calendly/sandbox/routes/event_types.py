@@ -8,6 +8,7 @@ from datetime import date, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ...client import validation as v
 from ..errors import invalid, not_found, permission_denied
 from ..resources import add_activity, default_rule
 from ..state import WDAYS, Json, Store
@@ -95,7 +96,7 @@ def event_type_fields(call: Call, creating: bool) -> dict[str, Any]:
     body = body_object(call)
     out: dict[str, Any] = {}
     if creating or "name" in body:
-        out["name"] = text_field(call, "name", required=True, max_length=55)
+        out["name"] = text_field(call, "name", required=True, max_length=v.MAX_EVENT_TYPE_NAME)
     if "duration" in body or creating:
         out["duration"] = int_field(call, "duration", 1, 720, default=30)
     if "duration_options" in body:
@@ -201,7 +202,7 @@ def update_event_type(call: Call) -> Result:
 def create_one_off(call: Call) -> Result:
     store = call.store
     body = body_object(call)
-    name = text_field(call, "name", required=True, max_length=55)
+    name = text_field(call, "name", required=True, max_length=v.MAX_ONE_OFF_NAME)
     host = user_in_org(call, "host", body.get("host") or _missing("host"))
     if host != call.user and not store.is_admin(call.user):
         raise permission_denied()

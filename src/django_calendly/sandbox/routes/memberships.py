@@ -6,6 +6,7 @@ from ..errors import (
     invalid,
     permission_denied,
 )
+from ..resources import drop_group_relationships
 from .common import (
     Call,
     Handler,
@@ -49,6 +50,12 @@ def delete_membership(call: Call) -> Result:
     if membership["role"] == "owner":
         raise permission_denied("The organization owner cannot be removed.")
     del call.store.memberships[call.args[0]]
+    drop_group_relationships(call.store, membership["uri"])  # they leave their groups too
+    user = membership["user"]["uri"]
+    for group_uri, members in call.store.group_members.items():
+        if user in members:
+            members.discard(user)
+            call.store.groups[group_uri.rsplit("/", 1)[1]]["member_count"] = len(members)
     return 204, None
 
 

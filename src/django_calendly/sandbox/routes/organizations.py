@@ -7,7 +7,7 @@ from ..errors import (
     invalid,
     not_found,
 )
-from ..resources import add_activity
+from ..resources import add_activity, drop_group_relationships
 from .common import (
     Call,
     Handler,
@@ -78,6 +78,7 @@ def revoke_invitation(call: Call) -> Result:
         raise ApiError(400, "Invitation Already Accepted",
                        "The invitation has already been accepted.")
     del call.store.invitations[call.args[1]]
+    drop_group_relationships(call.store, invitation["uri"])
     return 204, None
 
 

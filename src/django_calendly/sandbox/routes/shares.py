@@ -5,11 +5,27 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from ...client import validation as v
 from ..errors import invalid, not_found, permission_denied
+from ..state import Json
 from .common import Call, Handler, Result, body_object, int_field, text_field, uuid_of
 from .event_types import duration_options, locations_field, rules_field
 
 PERIOD_TYPES = ("available_moving", "moving", "fixed", "unlimited")
+
+
+def location_configurations(value: Any) -> list[Json]:
+    """``locations_field``, plus openapi.yaml's caps: ``location`` and ``additional_info``
+    at most 255 characters."""
+    items = locations_field(value, "location_configurations") or []
+    for index, item in enumerate(items):
+        for key in ("location", "additional_info"):
+            text, name = item.get(key), f"location_configurations[{index}].{key}"
+            if text is not None and not isinstance(text, str):
+                raise invalid(name, "must be a string")
+            if text is not None and len(text) > v.MAX_LOCATION_TEXT:
+                raise invalid(name, f"must be at most {v.MAX_LOCATION_TEXT} characters")
+    return items
 
 
 def create_share(call: Call) -> Result:
@@ -26,7 +42,7 @@ def create_share(call: Call) -> Result:
     if event_type["kind"] != "solo":
         raise invalid("event_type", "only one-on-one (solo) event types can be shared")
     override: dict[str, Any] = {}
-    name = text_field(call, "name", max_length=55)
+    name = text_field(call, "name", max_length=v.MAX_SHARE_NAME)
     if name is not None:
         override["name"] = name
     duration = int_field(call, "duration", 1, 720)
@@ -56,8 +72,8 @@ def create_share(call: Call) -> Result:
             raise invalid("hide_location", "must be true or false")
         override["hide_location"] = body["hide_location"]
     if "location_configurations" in body:
-        override["location_configurations"] = locations_field(
-            body["location_configurations"], "location_configurations")
+        override["location_configurations"] = location_configurations(
+            body["location_configurations"])
     if "availability_rule" in body:
         rule = body["availability_rule"]
         if not isinstance(rule, dict):
