@@ -20,6 +20,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from ..client import errors as calendly_errors
+from ..client.validation import InvalidArgument
 from ..services.errors import LocalRecordFailed, NoCalendlyAccess, NotConfigured
 from .failures import classify
 
@@ -234,9 +235,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             "Could not record the change locally",
             exc.message,
         )
-    if isinstance(exc, ValueError):
-        # The client's own validators; ours run first, so this is a safety net.
-        return error_response(400, "invalid_input", "Invalid input", str(exc))
+    if isinstance(exc, InvalidArgument):
+        # The client's own argument checks; ours run first, so this is a safety net. Their
+        # messages are written for people and name the argument. Any other ValueError is a
+        # bug (its text may hold anything) and is answered by ``classify`` below: a logged 500.
+        return error_response(
+            400,
+            "invalid_input",
+            "Invalid input",
+            str(exc),
+            [{"parameter": exc.name, "message": str(exc)}],
+        )
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
