@@ -35,12 +35,25 @@ class ErrorDetailSerializer(serializers.Serializer):
 
 
 class ErrorSerializer(serializers.Serializer):
-    """The body of every error answer (documentation only)."""
+    """The body of every error answer (documentation only).
+
+    ``required_scopes`` and ``reconnect_url`` come with ``insufficient_scope`` only
+    (``scope_errors``), hence optional."""
 
     code = serializers.CharField(help_text="Stable machine-readable code; see docs/rest-api.md.")
     title = serializers.CharField()
     message = serializers.CharField()
     details = ErrorDetailSerializer(many=True)
+    required_scopes = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="`insufficient_scope` only: the Calendly OAuth scopes the token lacks.",
+    )
+    reconnect_url = serializers.URLField(
+        required=False,
+        help_text="`insufficient_scope` only, when the caller's own Calendly connection "
+        "acted: Connect Calendly, to reconnect and approve the missing scopes.",
+    )
 
 
 def error_body(
