@@ -5,6 +5,12 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def forget_anonymous_keys(apps, schema_editor):
+    """Going back: the user column is required again, so anonymous keys are dropped (their
+    answers are only replays; the bookings themselves stay at Calendly and in the mirror)."""
+    apps.get_model("calendly", "IdempotencyKey").objects.filter(user__isnull=True).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -18,6 +24,7 @@ class Migration(migrations.Migration):
             name='user',
             field=models.ForeignKey(blank=True, help_text="Empty for an anonymous caller's key.", null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
+        migrations.RunPython(migrations.RunPython.noop, forget_anonymous_keys),
         migrations.AddConstraint(
             model_name='idempotencykey',
             constraint=models.UniqueConstraint(condition=models.Q(('user__isnull', True)), fields=('key',), name='calendly_idem_anonymous_key'),
