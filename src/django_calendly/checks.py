@@ -158,3 +158,27 @@ def _check_oauth_scopes() -> list[Any]:
             )
         )
     return messages
+
+
+@register(Tags.urls)
+def check_mount(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    """Mounted at ``""``, the app's catch-all answers paths under its own first segments:
+    a host route after the include that starts with one of them would never be reached."""
+    from django.urls import get_resolver
+
+    from .urls import urlpatterns
+
+    catch_all = urlpatterns[-1].pattern
+    shadowed = catch_all.shadowed(get_resolver().url_patterns)
+    if not shadowed:
+        return []
+    return [
+        Warning(
+            "django_calendly.urls is included at the root before routes that start with one "
+            f"of its own path segments: {', '.join(shadowed[:10])}. The app's JSON 404 "
+            "answers them first.",
+            hint='Move those routes before the include, or mount the app under a prefix of '
+            'its own: path("modules/calendly/", include("django_calendly.urls")).',
+            id="calendly.W004",
+        )
+    ]

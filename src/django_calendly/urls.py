@@ -4,9 +4,10 @@ Mount them with ``path("modules/calendly/", include("django_calendly.urls"))``.
 
 Every view is wrapped in ``api.failures.guard`` (any exception it lets out is answered in the
 app's error shape, never Django's HTML 500 page), and the last route is a catch-all: an
-unknown path under the prefix is a JSON 404 in the same shape. So mount the app under a
-prefix of its own (as above): included at ``""`` before the host's own routes, the
-catch-all would answer for them.
+unknown path under the prefix is a JSON 404 in the same shape. Mounted at ``""``, the
+catch-all answers only paths under the app's own first segments (``api.catch_all``), so the
+host's routes after the include still resolve; a host route sharing such a segment
+(``docs/``, ``user/``...) must come before the include (system check ``calendly.W004``).
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path
 
+from .api.catch_all import CatchAllPattern, own_segments
 from .api.failures import guard, not_found
 
 app_name = "calendly"
@@ -51,5 +53,7 @@ urlpatterns: list[Any] = [
     path("", _routes("django_calendly.webhooks.urls")),
     path("local/", _routes("django_calendly.local.urls")),
     path("", _routes("django_calendly.oauth.urls")),
-    re_path(r"^(?P<path>.*)$", not_found),
 ]
+# Last: a JSON 404 for any other path under the prefix (under the app's own segments only
+# when mounted at the root).
+urlpatterns.append(URLPattern(CatchAllPattern(own_segments(urlpatterns)), not_found))

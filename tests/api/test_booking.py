@@ -323,6 +323,22 @@ def test_a_host_can_open_booking_to_anonymous_visitors(
                  "not_authenticated")
 
 
+def test_an_anonymous_visitors_retried_booking_books_once(
+    sb: Sandbox, api: APIClient, settings: Any
+) -> None:
+    settings.CALENDLY_BOOKING_PERMISSION_CLASSES = ["rest_framework.permissions.AllowAny"]
+    settings.CALENDLY_APP_TOKEN_FALLBACK = "everyone"
+    event_type = own_event_type(sb)
+    data = body(event_type, open_slots(api, event_type)[0])
+    sb.reset_stats()
+    key = "7d1f0a52-3b9e-4c61-8f2d-5e0c9a4b6d17"
+    first = book(APIClient(), data, key=key)
+    again = book(APIClient(), data, key=key)  # the phone lost the first answer
+    assert first.status_code == again.status_code == 201, first.content
+    assert again["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    assert bookings(sb) == 1
+
+
 # -- idempotency -----------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from django_calendly.api.endpoint_operations import ENDPOINT_OPERATIONS
+from django_calendly.api.errors import ErrorSerializer
 from django_calendly.api.urls import _ROUTES
 from django_calendly.client.operations import BY_NAME, BY_ROUTE
 from django_calendly.models import CalendlyConnection
@@ -22,6 +23,9 @@ from django_calendly.scopes import default_scopes, mounted_endpoints, needed_sco
 from django_calendly.services.clients import close_clients
 
 from .world import ENDPOINTS, Endpoint, send
+
+#: The fields the schema documents for an error (test_schema.py checks the schema shows them).
+DOCUMENTED = set(ErrorSerializer().fields)
 
 
 def test_every_endpoint_has_a_row_of_known_operations() -> None:
@@ -136,6 +140,7 @@ def test_with_the_personal_token_it_names_the_scope_and_no_reconnect(
     assert body["title"] == "Insufficient scope"
     assert body["required_scopes"] == ["scheduled_events:read"]
     assert "reconnect_url" not in body
+    assert set(body) <= DOCUMENTED
     assert "CALENDLY_ACCESS_TOKEN" in body["message"]
     assert body["details"] == [
         {"parameter": None, "message": "Missing Calendly OAuth scope: scheduled_events:read"}
@@ -153,6 +158,7 @@ def test_through_the_users_connection_it_says_where_to_reconnect(
     assert body["code"] == "insufficient_scope"
     assert body["required_scopes"] == ["scheduled_events:read"]
     assert body["reconnect_url"] == "http://testserver/modules/calendly/oauth/connect/"
+    assert set(body) == DOCUMENTED
     assert "Connect Calendly again" in body["message"]
     assert "does not request" not in body["message"]
     # A scope this site does not request: reconnecting would not help, and it says so.

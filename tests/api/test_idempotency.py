@@ -239,13 +239,60 @@ def test_an_abandoned_claim_is_outcome_unknown(
     assert cancels(sb, world) == 0
 
 
-def test_anonymous_keys_are_refused_when_writes_are_open(
-    sb: Any, world: Any, anon: APIClient, settings: Any
-) -> None:
+ANON_KEY = "0b6f9c1e-8c3a-4f57-9d0e-2a7c5b1d4e3f"
+
+
+@pytest.fixture
+def open_writes(settings: Any) -> None:
+    """Writes open to anonymous callers, with the app's token (a public page's settings)."""
     settings.CALENDLY_WRITE_PERMISSION_CLASSES = ["rest_framework.permissions.AllowAny"]
-    assert_error(post(anon, cancel_url(world), {}, "anon"), 400,
-                 "idempotency_requires_authentication")
-    assert cancels(sb, world) == 0
+    settings.CALENDLY_APP_TOKEN_FALLBACK = "everyone"
+
+
+def test_an_anonymous_retry_with_the_same_key_acts_once(
+    sb: Any, world: Any, anon: APIClient, open_writes: None
+) -> None:
+    first = post(anon, cancel_url(world), {"reason": "ill"}, ANON_KEY)
+    again = post(APIClient(), cancel_url(world), {"reason": "ill"}, ANON_KEY)
+    assert first.status_code == again.status_code == 201, first.content
+    assert again["Idempotent-Replayed"] == "true" and again.content == first.content
+    assert cancels(sb, world) == 1
+    row = IdempotencyKey.objects.get()
+    assert row.user_id is None and ANON_KEY not in row.key  # only its digest is stored
+
+
+def test_anonymous_strangers_with_one_key_never_see_each_others_answers(
+    sb: Any, world: Any, anon: APIClient, open_writes: None
+) -> None:
+    url = BASE + "invitee-no-show/"
+    second_invitee = sb.book()["uri"]
+    mine = post(anon, url, {"invitee": world.invitee_uri}, ANON_KEY)
+    theirs = post(APIClient(), url, {"invitee": second_invitee}, ANON_KEY)
+    # Another request with the same key is another request: no replay, and no 422 telling
+    # the stranger that the key is in use.
+    assert mine.status_code == theirs.status_code == 201, theirs.content
+    assert theirs.get("Idempotent-Replayed") is None
+    assert theirs.json()["resource"]["invitee"] == second_invitee
+    assert no_shows_created(sb) == 2
+
+
+def test_an_anonymous_key_is_unrelated_to_a_users_identical_key(
+    sb: Any, world: Any, api: APIClient, anon: APIClient, open_writes: None
+) -> None:
+    url = BASE + "invitee-no-show/"
+    assert post(api, url, {"invitee": world.invitee_uri}, ANON_KEY).status_code == 201
+    answer = post(anon, url, {"invitee": world.invitee_uri}, ANON_KEY)
+    assert answer.get("Idempotent-Replayed") is None  # ran (Calendly refuses a second one)
+    assert no_shows_created(sb) == 2
+
+
+def test_a_short_anonymous_key_is_400(
+    sb: Any, world: Any, anon: APIClient, open_writes: None
+) -> None:
+    body = assert_error(post(anon, cancel_url(world), {}, "k" * 15), 400,
+                        "invalid_idempotency_key", "Idempotency-Key")
+    assert "at least 16 characters" in body["message"]
+    assert cancels(sb, world) == 0 and not IdempotencyKey.objects.exists()
 
 
 def test_unauthenticated_is_refused_before_the_key(sb: Any, world: Any, anon: APIClient) -> None:

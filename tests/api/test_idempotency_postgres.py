@@ -30,14 +30,15 @@ N = 10
 
 def storm(staff: Any, url: str, data: Any, key: str, n: int = N) -> list[Any]:
     """``n`` threads, each with its own client and database connection, POST ``data`` to
-    ``url`` at once with one Idempotency-Key; their answers."""
+    ``url`` at once with one Idempotency-Key; their answers. ``staff`` None: anonymous."""
     barrier = threading.Barrier(n)
     answers: list[Any] = []
     lock = threading.Lock()
 
     def one() -> None:
         client = APIClient()
-        client.force_authenticate(staff)
+        if staff is not None:
+            client.force_authenticate(staff)
         try:
             barrier.wait(timeout=30)
             response = client.post(url, data, format="json", HTTP_IDEMPOTENCY_KEY=key)

@@ -115,6 +115,17 @@ def test_every_operation_documents_the_error_shape(schema: dict) -> None:
             assert ref == "#/components/schemas/Error"
 
 
+def test_the_error_shape_documents_the_insufficient_scope_fields(schema: dict) -> None:
+    # scope_errors.insufficient_scope_response adds them (tests/api/test_endpoint_scopes.py).
+    error = schema["components"]["schemas"]["Error"]
+    scopes, reconnect = error["properties"]["required_scopes"], error["properties"]["reconnect_url"]
+    assert scopes["type"] == "array" and scopes["items"] == {"type": "string"}
+    assert reconnect["type"] == "string" and reconnect["format"] == "uri"
+    assert "insufficient_scope" in scopes["description"]
+    assert "insufficient_scope" in reconnect["description"]
+    assert not {"required_scopes", "reconnect_url"} & set(error["required"])
+
+
 def test_parameters_and_bodies_are_described(schema: dict) -> None:
     paths = schema["paths"]
     events = paths["/modules/calendly/scheduled/events/list/"]["get"]["parameters"]

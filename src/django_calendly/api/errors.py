@@ -20,6 +20,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from ..client import errors as calendly_errors
+from ..client.validation import InvalidArgument
 from ..services.errors import LocalRecordFailed, NoCalendlyAccess, NotConfigured
 from .failures import classify
 
@@ -34,12 +35,25 @@ class ErrorDetailSerializer(serializers.Serializer):
 
 
 class ErrorSerializer(serializers.Serializer):
-    """The body of every error answer (documentation only)."""
+    """The body of every error answer (documentation only).
+
+    ``required_scopes`` and ``reconnect_url`` come with ``insufficient_scope`` only
+    (``scope_errors``), hence optional."""
 
     code = serializers.CharField(help_text="Stable machine-readable code; see docs/rest-api.md.")
     title = serializers.CharField()
     message = serializers.CharField()
     details = ErrorDetailSerializer(many=True)
+    required_scopes = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="`insufficient_scope` only: the Calendly OAuth scopes the token lacks.",
+    )
+    reconnect_url = serializers.URLField(
+        required=False,
+        help_text="`insufficient_scope` only, when the caller's own Calendly connection "
+        "acted: Connect Calendly, to reconnect and approve the missing scopes.",
+    )
 
 
 def error_body(
@@ -234,9 +248,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             "Could not record the change locally",
             exc.message,
         )
-    if isinstance(exc, ValueError):
-        # The client's own validators; ours run first, so this is a safety net.
-        return error_response(400, "invalid_input", "Invalid input", str(exc))
+    if isinstance(exc, InvalidArgument):
+        # The client's own argument checks; ours run first, so this is a safety net. Their
+        # messages are written for people and name the argument. Any other ValueError is a
+        # bug (its text may hold anything) and is answered by ``classify`` below: a logged 500.
+        return error_response(
+            400,
+            "invalid_input",
+            "Invalid input",
+            str(exc),
+            [{"parameter": exc.name, "message": str(exc)}],
+        )
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

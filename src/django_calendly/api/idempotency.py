@@ -20,6 +20,13 @@ POST gets these guarantees, per (user, key):
   replaying the uncertain answer is safer than booking twice. docs/rest-api.md says so.
 - Rows expire after ``CALENDLY_IDEMPOTENCY_TTL`` seconds and are purged by later claims.
   Stored bodies may contain personal data (as the mirror does); they are never logged.
+- Anonymous callers (a public booking page, when the host's permission classes let them
+  in) have no user to scope the key by, and strangers must not read each other's answers
+  (a booking's answer carries its cancel and reschedule links). Their row is keyed by the
+  sha256 of the key *and* the request (``anonymous_key``): only a retry of the very same
+  request with the very same key finds it, and the key must be at least
+  ``MIN_ANONYMOUS_KEY`` characters (a UUID). So nobody learns whether a key is in use:
+  the same key with another request is simply another request (no 422 for anonymous keys).
 
 ``IdempotentAPIView`` is the base of ``CalendlyAPIView``, so every POST endpoint, present
 and future, gets this without a line of its own. Authentication, permissions and throttles
@@ -66,6 +73,9 @@ _KEY = re.compile(r"[\x20-\x7e]{1,255}")
 #: transport: only these let it retry a POST, so the final one speaks for all attempts).
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _POLL = 0.05
+#: The shortest key an anonymous caller may send: a guessable "1" would let a stranger who
+#: also knows the request replay its answer. A UUID (36 characters) is the expected key.
+MIN_ANONYMOUS_KEY = 16
 _PURGE_BATCH = 500
 
 
@@ -115,6 +125,27 @@ def fingerprint(request: Request) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def anonymous_key(key: str, digest: str) -> str:
+    """The row key of an anonymous caller's ``key`` for the request of ``digest``."""
+    return hashlib.sha256(f"anonymous\0{key}\0{digest}".encode()).hexdigest()
+
+
+def _owner(request: Request, key: str, digest: str) -> tuple[Any, str]:
+    """Whose key it is: ``(user pk, key)``, or ``(None, anonymous_key(...))``."""
+    user = request.user
+    user_pk = getattr(user, "pk", None)
+    if getattr(user, "is_authenticated", False) and user_pk is not None:
+        return user_pk, key
+    if len(key) < MIN_ANONYMOUS_KEY:
+        raise _invalid(
+            "invalid_idempotency_key",
+            "Invalid Idempotency-Key",
+            f"Without an authenticated user, Idempotency-Key must be at least "
+            f"{MIN_ANONYMOUS_KEY} characters: send a random one (a UUID) per request.",
+        )
+    return None, anonymous_key(key, digest)
+
+
 def _expired(now: datetime) -> Q:
     """Rows past ``expires_at`` that no request still works on.
 
@@ -161,16 +192,8 @@ def claim(request: Request) -> Claim | None:
             "Invalid Idempotency-Key",
             "Idempotency-Key must be 1 to 255 printable ASCII characters.",
         )
-    user = request.user
-    user_pk = getattr(user, "pk", None)
-    if not getattr(user, "is_authenticated", False) or user_pk is None:
-        # Keys are per user; an anonymous key would be shared by every anonymous client.
-        raise _invalid(
-            "idempotency_requires_authentication",
-            "Idempotency-Key needs an authenticated user",
-            "Idempotency-Key is honoured for authenticated requests only.",
-        )
     digest = fingerprint(request)
+    user_pk, key = _owner(request, key, digest)
     purge_expired()
     deadline = time.monotonic() + max(0.0, float(calendly_settings.IDEMPOTENCY_WAIT))
     ttl = timedelta(seconds=int(calendly_settings.IDEMPOTENCY_TTL))

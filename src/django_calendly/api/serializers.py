@@ -2,7 +2,7 @@
 
 The checks themselves are the client's (``django_calendly.client.validation``), so the REST
 layer and the client agree on what Calendly accepts (REFERENCE.md sections 3, 4 and 7);
-these fields turn their ``ValueError`` into a 400 naming the parameter, and give the
+these fields turn their ``InvalidArgument`` into a 400 naming the parameter, and give the
 OpenAPI schema its types and enums.
 """
 
@@ -23,26 +23,26 @@ from ..conf import calendly_settings
 
 
 def _checked(check: Callable[[], Any], field: str | None = None) -> Any:
-    """Run a client check; its ``ValueError`` becomes a DRF ``ValidationError``.
+    """Run a client check; its ``InvalidArgument`` becomes a DRF ``ValidationError``.
 
     In a field's ``to_internal_value`` (no ``field``) the message is the field's own error.
     In a serializer's ``validate`` give ``field``: the error is keyed by the argument the
-    client named (``v.InvalidArgument.name``), else by ``field``.
+    client named (``v.InvalidArgument.name``), else by ``field``. Any other ``ValueError``
+    is a bug of the check, not the caller's input: it is let out (a logged 500).
     """
     try:
         return check()
-    except ValueError as exc:
+    except v.InvalidArgument as exc:
         if field is None:
             raise serializers.ValidationError(str(exc)) from None
-        name = getattr(exc, "name", None) or field
-        raise serializers.ValidationError({name: [str(exc)]}) from None
+        raise serializers.ValidationError({exc.name or field: [str(exc)]}) from None
 
 
 def check_path_uuid(name: str, value: str, *, allow_me: bool = False) -> str:
     """A uuid taken from the URL path; a 400 naming ``name`` when it is not one."""
     try:
         return v.validate_uuid(value, name, allow_me=allow_me)
-    except ValueError as exc:
+    except v.InvalidArgument as exc:
         raise serializers.ValidationError({name: [str(exc)]}) from None
 
 

@@ -11,6 +11,10 @@ class IdempotencyKey(models.Model):
     request INSERTs the row before doing any work, every other request with the same key
     fails that INSERT and reads the row instead. ``body`` holds the rendered answer (it may
     carry personal data, like the mirror); rows are deleted once ``expires_at`` passes.
+
+    An anonymous caller's row has no ``user``; its ``key`` is the sha256 of the caller's key
+    and the request (``api.idempotency.anonymous_key``), unique among anonymous rows, so
+    only a retry of the very same request with the very same key finds it.
     """
 
     RUNNING = "running"
@@ -18,7 +22,8 @@ class IdempotencyKey(models.Model):
     STATES = [(RUNNING, "running"), (DONE, "done")]
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+        null=True, blank=True, help_text="Empty for an anonymous caller's key.",
     )
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64, help_text="sha256 of method, path, body.")
@@ -31,8 +36,14 @@ class IdempotencyKey(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="calendly_idem_user_key")
+            models.UniqueConstraint(fields=["user", "key"], name="calendly_idem_user_key"),
+            # NULLs are distinct in the constraint above: anonymous keys need their own.
+            models.UniqueConstraint(
+                fields=["key"], condition=models.Q(user__isnull=True),
+                name="calendly_idem_anonymous_key",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id}:{self.key} ({self.state})"
+        owner = self.user_id if self.user_id is not None else "anonymous"
+        return f"{owner}:{self.key} ({self.state})"

@@ -81,7 +81,7 @@ class EventTypes(ResourceGroup):
         admin_managed: bool | None,
     ) -> Params:
         if (organization is None) == (user is None):
-            raise ValueError("Give exactly one of organization or user.")
+            raise v.InvalidArgument("Give exactly one of organization or user.", "organization")
         params: Params = {}
         if organization is not None:
             params["organization"] = self._uri(organization, "organization")

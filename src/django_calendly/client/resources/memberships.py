@@ -22,7 +22,7 @@ class Memberships(ResourceGroup):
         page_token: str | None,
     ) -> Params:
         if organization is None and user is None:
-            raise ValueError("Give organization, user, or both.")
+            raise v.InvalidArgument("Give organization, user, or both.", "organization")
         params: Params = {}
         if organization is not None:
             params["organization"] = self._uri(organization, "organization")

@@ -34,7 +34,9 @@ class ScheduledEvents(ResourceGroup):
         page_token: str | None,
     ) -> Params:
         if organization is None and user is None and group is None:
-            raise ValueError("Give organization, user or group (see Calendly's scope rules).")
+            raise v.InvalidArgument(
+                "Give organization, user or group (see Calendly's scope rules).", "organization"
+            )
         params: Params = {}
         if organization is not None:
             params["organization"] = self._uri(organization, "organization")

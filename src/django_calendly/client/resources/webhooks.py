@@ -38,7 +38,7 @@ class Webhooks(ResourceGroup):
         body.update(scoping)
         if signing_key is not None:
             if not isinstance(signing_key, str) or not signing_key:
-                raise ValueError("signing_key must be a non-empty string.")
+                raise v.InvalidArgument("signing_key must be a non-empty string.", "signing_key")
             body["signing_key"] = signing_key
         return self._post("/webhook_subscriptions", body)
 
