@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django_calendly.models import EventType, ScheduledEvent, SyncState
 
 from ..webhooks.workers import Supervisor, flushed_redis, rq_worker, worker_env
-from .test_connections_as_tenants import Member
+from .members import Member
 
 RQ_URL = os.environ.get("TENANCY_TEST_RQ_URL", "redis://127.0.0.1:6379/9")
 
