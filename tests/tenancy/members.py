@@ -68,6 +68,10 @@ class Member:
         assert answer.status_code == 200, answer.content
         return {item["uri"] for item in answer.json()["results"]}
 
+    def event_detail(self, event_uri: str) -> Any:
+        """The local API's answer for one event (with its invitees), as this user."""
+        return self.browser.get(f"{EVENTS_URL}{event_uri.rsplit('/', 1)[1]}/")
+
     def hosted_in_sandbox(self) -> set[str]:
         """The member's events in the sync's default window, by the sandbox's own state."""
         return set(self.sandbox_events())
@@ -82,6 +86,13 @@ class Member:
                 if any(m["user"] == self.uri for m in e["event_memberships"])
                 and lo <= parse_time(e["start_time"]) < hi
             }
+
+
+    def sandbox_invitees(self) -> set[str]:
+        """The invitees of the member's events in the sync's window, by the sandbox."""
+        events = self.hosted_in_sandbox()
+        with self.sb.store.lock:
+            return {i["uri"] for i in self.sb.store.invitees.values() if i["event"] in events}
 
 
 def parse_time(value: str) -> datetime:
