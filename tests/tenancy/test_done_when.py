@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from demo.pages import UPCOMING_LIMIT
+from django_calendly.conf import calendly_settings
 from django_calendly.models import (
     CalendlyConnection,
     EventType,
@@ -36,7 +37,7 @@ from django_calendly.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
-from django_calendly.services.ratelimit import forget_storages
+from django_calendly.services.ratelimit import SharedRateLimiter, forget_storages, storage
 from django_calendly.sync.tasks import sync_connection_task
 
 from ..demo.test_pages import shown_meetings
@@ -105,6 +106,14 @@ def processed(*bookings: dict[str, Any]) -> bool:
     return rows.filter(status=WebhookDelivery.Status.SUCCEEDED).count() == len(bookings)
 
 
+def calls_counted(calendly_user: str) -> int:
+    """The calls in the last minute of the shared budget of ``calendly_user`` in Redis."""
+    limit = calendly_settings.RATE_LIMIT_PER_MINUTE
+    budget = SharedRateLimiter(calendly_user, limit, store=storage(LIMIT_URL))
+    _, remaining = budget.strategy.get_window_stats(budget.item, budget.key)
+    return int(limit - remaining)
+
+
 def assert_sees_only_own(member: Member, other: Member) -> None:
     """The local API lists exactly the member's events in the sandbox, and the account page
     exactly their upcoming active ones; nothing of the other member's in either."""
@@ -154,7 +163,7 @@ def members(calendly_sandbox: Any, live_server: Any) -> Iterator[tuple[Member, M
 
 
 def test_two_users_two_accounts_webhooks_sync_all_on_rq_and_a_disconnect(
-    calendly_sandbox: Any, workers: Supervisor, members: tuple[Member, Member]
+    calendly_sandbox: Any, workers: Supervisor, members: tuple[Member, Member], budgets: Any
 ) -> None:
     sb = calendly_sandbox
     mia, uma = members
@@ -200,6 +209,7 @@ def test_two_users_two_accounts_webhooks_sync_all_on_rq_and_a_disconnect(
     sb.configure(deliver="sync")
     for model in (Invitee, ScheduledEvent, EventType, SyncState):
         model.objects.all().delete()
+    budgets.flushdb()  # from here on only the workers call Calendly
     out = StringIO()
     call_command("calendly_sync", "--all", stdout=out)
     queued = dict(ENQUEUED.findall(out.getvalue()))
@@ -217,6 +227,11 @@ def test_two_users_two_accounts_webhooks_sync_all_on_rq_and_a_disconnect(
         worker for task_id in queued.values() for worker in backend.get_result(task_id).worker_ids
     )
     assert set(ran_on) <= set(WORKERS) and sum(ran_on.values()) == 3
+    # The workers took each call of a connection's sync from its Calendly user's budget,
+    # the one Redis counts for every process.
+    for connection in (mia_conn, uma_conn):
+        result = backend.get_result(queued[f"connection {connection.pk}"])
+        assert 0 < result.return_value["api_calls"] <= calls_counted(connection.owner)
     assert_mirror_matches_sandbox(mia, mia_conn)
     assert_mirror_matches_sandbox(uma, uma_conn)
     for member, booking in zip((mia, uma), missed, strict=True):
