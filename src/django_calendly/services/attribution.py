@@ -35,9 +35,9 @@ def _row_column(model: type[models.Model]) -> str:
 def mark_seen(model: type[models.Model], uris: Iterable[str], connection_id: int | None) -> int:
     """Record that ``connection_id`` (None: the app's token) saw the rows of ``uris``.
 
-    Idempotent, three queries (and a savepoint) at most whatever the number of rows. A connection deleted
-    meanwhile (a delivery processed after its disconnect) records nothing. Returns how
-    many rows were looked at."""
+    Idempotent, three queries (and a savepoint) at most whatever the number of rows. A
+    connection deleted meanwhile (a delivery processed after its disconnect) records
+    nothing. Returns how many rows were looked at."""
     wanted = sorted({u for u in uris if u})
     if not wanted:
         return 0
