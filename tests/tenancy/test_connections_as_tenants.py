@@ -8,7 +8,6 @@ import re
 from datetime import timedelta
 from io import StringIO
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -27,83 +26,14 @@ from django_calendly.models import (
 )
 from django_calendly.services import connections
 from django_calendly.services.clients import get_client
-from django_calendly.services.webhooks import invalidate_signing_keys
 
-pytestmark = pytest.mark.django_db(transaction=True)
+from .members import Member, parse_time, remote_subscriptions
 
-EVENTS_URL = "/modules/calendly/local/scheduled-events/"
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("tenancy_settings"),
+]
 
-
-@pytest.fixture(autouse=True)
-def _tenancy_settings(settings: Any, live_server: Any) -> Any:
-    settings.CALENDLY_ORGANIZATION = ""
-    settings.CALENDLY_WEBHOOK_SIGNING_KEY = []  # only the connections' own keys
-    settings.CALENDLY_WEBHOOK_INSECURE = False
-    settings.CALENDLY_WEBHOOK_URL = f"{live_server.url}/modules/calendly/webhook/"
-    invalidate_signing_keys()
-    yield
-    invalidate_signing_keys()
-
-
-class Member:
-    """A sandbox member account with an active event type of its own, and a logged-in
-    Django user who connects it."""
-
-    def __init__(self, sb: Any, email: str, username: str) -> None:
-        self.sb = sb
-        store = sb.store
-        with store.lock:
-            self.uri = next(u["uri"] for u in store.users.values() if u["email"] == email)
-            self.event_type = store.add_event_type(
-                self.uri, f"{username} chat", 30, True, "solo", 90, store.now()
-            )["uri"]
-        self.user = get_user_model().objects.create_user(username, password="pw")
-        self.browser = Client()
-        self.browser.force_login(self.user)
-
-    def connect(self) -> CalendlyConnection:
-        """The whole OAuth flow: our connect view, the sandbox approving for this member,
-        our callback."""
-        start = self.browser.get("/modules/calendly/oauth/connect/")
-        assert start.status_code == 302
-        query = {k: v[0] for k, v in parse_qs(urlsplit(start["Location"]).query).items()}
-        code = self.sb.authorize(
-            redirect_uri=query["redirect_uri"],
-            code_challenge=query["code_challenge"],
-            user_uri=self.uri,
-            scope=query["scope"],
-        )
-        back = urlsplit(query["redirect_uri"]).path
-        done = self.browser.get(back + "?" + urlencode({"code": code, "state": query["state"]}))
-        assert done.status_code == 302, done.content
-        return CalendlyConnection.objects.get(user=self.user)
-
-    def book(self, **kwargs: Any) -> dict[str, Any]:
-        return dict(self.sb.book(event_type_uri=self.event_type, **kwargs))
-
-    def visible(self) -> set[str]:
-        answer = self.browser.get(EVENTS_URL, {"page_size": 100})
-        assert answer.status_code == 200, answer.content
-        return {item["uri"] for item in answer.json()["results"]}
-
-    def hosted_in_sandbox(self) -> set[str]:
-        """The member's events in the sync's default window, by the sandbox's own state."""
-        lo = timezone.now() - timedelta(days=30)
-        hi = timezone.now() + timedelta(days=365)
-        with self.sb.store.lock:
-            return {
-                e["uri"] for e in self.sb.store.events.values()
-                if any(m["user"] == self.uri for m in e["event_memberships"])
-                and lo <= _time(e["start_time"]) < hi
-            }
-
-
-def _time(value: str) -> Any:
-    from django.utils.dateparse import parse_datetime
-
-    parsed = parse_datetime(value)
-    assert parsed is not None
-    return parsed
 
 
 @pytest.fixture
@@ -112,11 +42,6 @@ def members(calendly_sandbox: Any) -> tuple[Member, Member]:
         Member(calendly_sandbox, "member@sandbox.example", "mia"),
         Member(calendly_sandbox, "uma@sandbox.example", "uma"),
     )
-
-
-def _remote_subscriptions(sb: Any) -> list[dict[str, Any]]:
-    with sb.store.lock:
-        return [dict(w) for w in sb.store.webhooks.values()]
 
 
 class Received:
@@ -155,7 +80,7 @@ def test_two_connections_each_see_their_own_meetings(
     assert received.names() == ["calendly_connected", "calendly_connected"]
 
     # Each connection has its own user-scope subscription, with its own key and URL.
-    remote = _remote_subscriptions(sb)
+    remote = remote_subscriptions(sb)
     assert sorted(w["user"] for w in remote) == sorted([mia.uri, uma.uri])
     assert all(w["scope"] == "user" for w in remote)
     local = {s.connection_id: s for s in WebhookSubscription.objects.all()}
@@ -232,7 +157,7 @@ def test_disconnect_removes_the_subscription_and_keeps_or_purges_rows(
     settings.CALENDLY_DISCONNECT_PURGE = True
     assert uma.browser.post("/modules/calendly/oauth/disconnect/").status_code == 200
     assert received.names()[-1] == "calendly_disconnected"
-    assert [w["user"] for w in _remote_subscriptions(sb)] == [mia.uri]
+    assert [w["user"] for w in remote_subscriptions(sb)] == [mia.uri]
     assert list(WebhookSubscription.objects.values_list("connection_id", flat=True)) == [
         mia_conn.pk
     ]
@@ -274,7 +199,7 @@ def test_a_refused_refresh_retires_the_connection(
     assert received.names()[-1] == "calendly_reconnect_required"
     assert received.calls[-1][1].pk == conn.pk
     # Its subscription is gone at the sandbox (the access token still allowed it) and here.
-    assert [w["user"] for w in _remote_subscriptions(sb)] == [uma.uri]
+    assert [w["user"] for w in remote_subscriptions(sb)] == [uma.uri]
     assert not WebhookSubscription.objects.filter(connection=conn).exists()
 
 
@@ -298,8 +223,8 @@ def test_one_event_seen_by_two_connections_is_one_row_visible_to_both(
     with sb.store.lock:
         whole_org = {
             e["uri"] for e in sb.store.events.values()
-            if _time(e["start_time"]) >= timezone.now() - timedelta(days=30)
-            and _time(e["start_time"]) < timezone.now() + timedelta(days=365)
+            if parse_time(e["start_time"]) >= timezone.now() - timedelta(days=30)
+            and parse_time(e["start_time"]) < timezone.now() + timedelta(days=365)
         }
     assert adam.visible() == whole_org  # the admin's organization-scope sync saw it all
     assert mia.visible() == mia.hosted_in_sandbox()  # a member's is still user scope
@@ -385,7 +310,7 @@ def test_an_admin_connection_subscribes_at_organization_scope_when_told(
     assert scopes == {adam_conn.pk: "organization", mia_conn.pk: "user"}  # a member: user
     adam.connect()  # connecting again keeps the same subscription
     assert WebhookSubscription.objects.filter(connection=adam_conn).count() == 1
-    assert len(_remote_subscriptions(calendly_sandbox)) == 2
+    assert len(remote_subscriptions(calendly_sandbox)) == 2
 
     booking = mia.book()  # delivered to both: Adam's covers the organization
     row = ScheduledEvent.objects.get(uri=booking["event"])

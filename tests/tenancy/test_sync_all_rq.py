@@ -5,7 +5,6 @@ workers, with their own tokens, and each user then sees their own meetings."""
 from __future__ import annotations
 
 import os
-import time
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -15,20 +14,28 @@ from django.core.management import call_command
 
 from django_calendly.models import EventType, ScheduledEvent, SyncState
 
-from ..webhooks.workers import Supervisor, flushed_redis, rq_worker, worker_env
-from .test_connections_as_tenants import Member
+from ..webhooks.workers import Supervisor, flushed_redis, rq_worker
+from .members import Member
+from .rq_workers import rq_env, use_rq
 
 RQ_URL = os.environ.get("TENANCY_TEST_RQ_URL", "redis://127.0.0.1:6379/9")
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.postgres,
+    pytest.mark.redis,
     pytest.mark.skipif(
         not os.environ.get("DATABASE_URL", "").startswith("postgres"),
         reason="needs PostgreSQL (DATABASE_URL=postgres://...)",
     ),
     pytest.mark.django_db(transaction=True),
 ]
+
+
+def synced(count: int) -> bool:
+    """``count`` syncs succeeded (fails at once when one failed)."""
+    assert not SyncState.objects.filter(status=SyncState.Status.FAILED).exists()
+    return SyncState.objects.filter(status=SyncState.Status.SUCCEEDED).count() >= count
 
 
 @pytest.fixture
@@ -50,30 +57,18 @@ def test_sync_all_runs_every_connection_on_two_rq_workers(
     EventType.objects.all().delete()
     SyncState.objects.all().delete()
 
-    settings.RQ_QUEUES = {"default": {"URL": RQ_URL}}
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    use_rq(settings, RQ_URL)
     out = StringIO()
     call_command("calendly_sync", "--all", stdout=out)
     assert out.getvalue().count("enqueued (task") == 3, out.getvalue()
     assert not ScheduledEvent.objects.exists()  # nothing ran here
 
-    env = worker_env(
-        DJANGO_SETTINGS_MODULE="tests.tenancy.worker_settings_rq", RQ_URL=RQ_URL,
-        CALENDLY_BASE_URL=sb.url, CALENDLY_AUTH_BASE_URL=sb.auth_url,
-        CALENDLY_ACCESS_TOKEN=sb.token, CALENDLY_CLIENT_ID=sb.oauth_client_id,
-        CALENDLY_CLIENT_SECRET=sb.oauth_client_secret, CALENDLY_ORGANIZATION="",
-    )
+    env = rq_env(sb, RQ_URL)
     supervisor = Supervisor(tmp_path)
-    started = time.monotonic()
     try:
         supervisor.start("w1", rq_worker(f"t1-{os.getpid()}"), env)
         supervisor.start("w2", rq_worker(f"t2-{os.getpid()}"), env)
-        deadline = time.monotonic() + 120
-        while SyncState.objects.filter(status=SyncState.Status.SUCCEEDED).count() < 3:
-            assert time.monotonic() < deadline, supervisor.logs()
-            assert not SyncState.objects.filter(status="failed").exists(), supervisor.logs()
-            time.sleep(0.1)
-        elapsed = time.monotonic() - started
+        elapsed = supervisor.wait_until(lambda: synced(3))
     finally:
         supervisor.stop()
 

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -173,6 +173,21 @@ class Supervisor:
                         os.kill(pid, signal.SIGKILL)
                 managed.process.wait(timeout=10)
             managed.log.close()
+
+    def wait_until(
+        self, done: Callable[[], bool], *, timeout: float = 120.0, every: float = 0.1
+    ) -> float:
+        """Seconds until ``done()`` holds; fails the test with the processes' logs after
+        ``timeout`` (or as soon as ``done`` raises ``AssertionError``)."""
+        started = time.monotonic()
+        while True:
+            try:
+                if done():
+                    return time.monotonic() - started
+            except AssertionError as exc:
+                raise AssertionError(f"{exc}\n{self.logs()}") from exc
+            assert time.monotonic() - started < timeout, self.logs()
+            time.sleep(every)
 
     def logs(self) -> str:
         paths = sorted(self.logdir.glob("*.log"))

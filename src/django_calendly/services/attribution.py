@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.apps import apps
+from django.db import connection as db
 from django.db import models, transaction
 
 from ..models import CalendlyConnection, EventType, ScheduledEvent, WebhookDelivery
@@ -34,9 +35,9 @@ def _row_column(model: type[models.Model]) -> str:
 def mark_seen(model: type[models.Model], uris: Iterable[str], connection_id: int | None) -> int:
     """Record that ``connection_id`` (None: the app's token) saw the rows of ``uris``.
 
-    Idempotent, two queries at most whatever the number of rows. A connection deleted
-    meanwhile (a delivery processed after its disconnect) records nothing. Returns how
-    many rows were looked at."""
+    Idempotent, three queries (and a savepoint) at most whatever the number of rows. A
+    connection deleted meanwhile (a delivery processed after its disconnect) records
+    nothing. Returns how many rows were looked at."""
     wanted = sorted({u for u in uris if u})
     if not wanted:
         return 0
@@ -44,16 +45,39 @@ def mark_seen(model: type[models.Model], uris: Iterable[str], connection_id: int
     if connection_id is None:
         manager.filter(uri__in=wanted, seen_by_app=False).update(seen_by_app=True)
         return len(wanted)
-    if not CalendlyConnection.objects.filter(pk=connection_id).exists():
-        return 0
-    through = _through(model)
-    column = _row_column(model)
-    ids = list(manager.filter(uri__in=wanted).values_list("pk", flat=True))
-    through._default_manager.bulk_create(
-        [through(**{column: pk, "calendlyconnection_id": connection_id}) for pk in ids],
-        ignore_conflicts=True,
-    )
+    with transaction.atomic():
+        if not _hold_connection(connection_id):
+            return 0
+        through = _through(model)
+        column = _row_column(model)
+        ids = list(manager.filter(uri__in=wanted).values_list("pk", flat=True))
+        through._default_manager.bulk_create(
+            [through(**{column: pk, "calendlyconnection_id": connection_id}) for pk in ids],
+            ignore_conflicts=True,
+        )
     return len(ids)
+
+
+def _hold_connection(connection_id: int) -> bool:
+    """Whether the connection exists, kept so until the caller's transaction ends.
+
+    On PostgreSQL its row is locked ``FOR KEY SHARE`` (the lock a foreign-key check takes;
+    Django's are deferred to the commit, too late): a disconnect, which locks the row
+    ``FOR UPDATE`` before deleting it (``services.connections.disconnect``), waits for the
+    rows marked here and deletes them with the connection. Without it, a disconnect
+    committed between the check and this transaction's commit failed the commit (a foreign
+    key violation: the sync's page, or the delivery's processing until its lease ran out).
+    Of the other locks only the token refresh's conflicts with it: marking waits for a
+    refresh in progress (one token call), a refresh for the marking transactions to commit
+    (they make no Calendly call). SQLite serialises writers itself."""
+    if db.vendor != "postgresql":
+        return CalendlyConnection.objects.filter(pk=connection_id).exists()
+    table = db.ops.quote_name(CalendlyConnection._meta.db_table)
+    with db.cursor() as cursor:
+        # The table is the model's, never input.
+        sql = f"SELECT 1 FROM {table} WHERE id = %s FOR KEY SHARE"  # noqa: S608
+        cursor.execute(sql, [connection_id])
+        return cursor.fetchone() is not None
 
 
 def mark_rows(seen: dict[str, list[str]], connection_id: int | None) -> None:

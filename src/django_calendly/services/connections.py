@@ -296,6 +296,10 @@ def disconnect(user: Any) -> bool:
             logger.warning("Calendly token revoke failed for user %s: %s", user.pk, exc)
         finally:
             client.close()
-    connection.delete()
+    with transaction.atomic():
+        # Locked first: a worker marking rows as seen by this connection right now holds
+        # the row (services/attribution.py); the delete waits for it and takes its rows.
+        CalendlyConnection.objects.select_for_update().filter(pk=connection.pk).first()
+        connection.delete()
     on_disconnected(connection)
     return True
