@@ -212,19 +212,27 @@ class RoutingFormSubmissionEvent:
 class ContactEvent:
     """``contact_changed``: ``action`` is ``created``, ``updated`` or ``deleted``.
 
-    Calendly sends ``{user_uuid, contact}``; a deleted contact carries only its ``uri``
-    and ``deleted_at``, so the other fields are empty then. Contacts are not mirrored.
+    Calendly sends ``{user_uuid, contact}`` ([S26] ``ContactCreatedWebhookPayload``); a
+    deleted contact carries only its ``uri`` and ``deleted_at``, so the other fields are
+    empty then. Contacts are not mirrored: every other field (``company``, ``country``,
+    ``custom_fields``, ...) is in the raw ``payload`` the signal also sends.
     """
 
     action: str
     uri: str
     user_uuid: str
     name: str
-    #: The contact's email addresses (``emails``), in Calendly's order.
+    #: The contact's email addresses (``emails[].email``), in Calendly's order.
     emails: tuple[str, ...]
     created_at: datetime | None
     updated_at: datetime | None
     deleted_at: datetime | None
+    #: The address of the email with ``is_primary: true`` ("" if none).
+    primary_email: str = ""
+    #: ``phone_numbers[].phone_number``, in Calendly's order.
+    phone_numbers: tuple[str, ...] = ()
+    #: How the contact was created ([S26] publishes no list of values).
+    creation_source: str = ""
 
 
 @dataclass(frozen=True)

@@ -49,9 +49,11 @@ def new_recap(sb: Sandbox) -> str:
 def build_directory(sb: Sandbox, client: CalendlyClient) -> Directory:
     org = sb.organization_uri
     contact = client.contacts.create(
-        name="Dora Directory", emails=[f"dora-{uuid.uuid4().hex[:10]}@example.com"]
+        name="Dora Directory",
+        emails=[{"email": f"dora-{uuid.uuid4().hex[:10]}@example.com", "is_primary": True}],
     )
-    form = client.routing_forms.list(organization=org).items[0]
+    form = next(f for f in client.routing_forms.list(organization=org).items
+                if f["status"] == "published")  # the one with submissions
     submission = client.routing_forms.list_submissions(form=form["uri"]).items[0]
     group = client.groups.list(organization=org).items[0]
     return Directory(
@@ -96,11 +98,11 @@ def _past_range() -> dict[str, str]:
 BAD_UUID = "not a uuid!"
 
 ENDPOINTS: list[Endpoint] = [
-    Endpoint("contacts", "get", lambda d: ("contacts/", {"search": "a"}),
-             lambda d: ("contacts/", {"owner": "https://example.com/users/x"}), "owner"),
+    Endpoint("contacts", "get", lambda d: ("contacts/", {"name": "a"}),
+             lambda d: ("contacts/", {"email": "not-an-email"}), "email"),
     Endpoint("contacts", "post",
-             lambda d: ("contacts/", {"name": "New Contact",
-                                      "emails": [f"n-{uuid.uuid4().hex[:10]}@example.com"]}),
+             lambda d: ("contacts/", {"name": "New Contact", "emails": [
+                 {"email": f"n-{uuid.uuid4().hex[:10]}@example.com", "is_primary": True}]}),
              lambda d: ("contacts/", {"name": "No Email", "emails": []}), "emails",
              write=True, own=True),
     Endpoint("contact-custom-fields", "get", lambda d: ("contacts/custom-fields/", {}),

@@ -28,6 +28,7 @@ SOON = datetime.now(UTC) + timedelta(days=1)
 PAST = datetime(2024, 1, 1, tzinfo=UTC)
 ANN = {"name": "Ann", "email": "ann@example.com", "timezone": "Europe/Berlin"}
 RULE = {"timezone": "UTC", "rules": []}
+PRIMARY = {"email": "ann@example.com", "is_primary": True}
 
 Call = Callable[[CalendlyClient], Any]
 
@@ -106,10 +107,21 @@ BAD: list[tuple[str, Call, str]] = [
         form=FORM, sort="created_at:up"), "sort"),
     ("routing_forms", lambda c: c.routing_forms.get_submission("a/b"), "uuid"),
     ("contacts", lambda c: c.contacts.create(name="Ann", emails=[]), "emails"),
-    ("contacts", lambda c: c.contacts.create(name="Ann", emails=["ann"]), "emails[0]"),
-    ("contacts", lambda c: c.contacts.create(name=" ", emails=["a@b.c"]), "name"),
+    ("contacts", lambda c: c.contacts.create(name="Ann", emails=["ann@b.c"]), "emails[0]"),
+    ("contacts", lambda c: c.contacts.create(name="Ann", emails=[{"email": "ann",
+                                                                  "is_primary": True}]),
+     "emails[0].email"),
+    ("contacts", lambda c: c.contacts.create(name=" ", emails=[PRIMARY]), "name"),
+    ("contacts", lambda c: c.contacts.create(name="Ann", emails=[PRIMARY],
+                                             phone_numbers=["+1415"]), "phone_numbers[0]"),
+    ("contacts", lambda c: c.contacts.create(name="Ann", emails=[PRIMARY],
+                                             linkedin="linkedin.com/in/ann"), "linkedin"),
+    ("contacts", lambda c: c.contacts.create(name="Ann", emails=[PRIMARY],
+                                             custom_fields=[{"uuid": "CF1"}]),
+     "custom_fields[0]"),
     ("contacts", lambda c: c.contacts.list(sort="name:asc"), "sort"),
-    ("contacts", lambda c: c.contacts.list(filters={"count": "5"}), "count"),
+    ("contacts", lambda c: c.contacts.list(name=["a,b"]), "name"),
+    ("contacts", lambda c: c.contacts.get("C1", exclude="emails"), "exclude"),
     ("contacts", lambda c: c.contacts.update("C1"), "name"),
     ("contacts", lambda c: c.contacts.list_custom_fields(count=500), "count"),
     ("meeting_recaps", lambda c: c.meeting_recaps.list(status="done"), "status"),
@@ -235,9 +247,10 @@ def test_meeting_recap_list_filters(make_client):
 
 def test_contact_update_replaces_lists(make_client):
     client, rec = make_client(_echo)
-    client.contacts.update(API + "/contacts/C1", emails=["new@example.com"])
+    emails = [{"email": "new@example.com", "is_primary": True}]
+    client.contacts.update(API + "/contacts/C1", emails=emails, phone_numbers=[])
     assert rec.requests[0].url.path == "/contacts/C1"
-    assert json.loads(rec.requests[0].content) == {"emails": ["new@example.com"]}
+    assert json.loads(rec.requests[0].content) == {"emails": emails, "phone_numbers": []}
 
 
 def test_delete_event_data_sends_the_range(make_client):

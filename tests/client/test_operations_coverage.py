@@ -88,7 +88,8 @@ CALLS: dict[str, Call] = {
     "routing_forms.get": lambda c: c.routing_forms.get("U1"),
     "routing_forms.list_submissions": lambda c: c.routing_forms.list_submissions(form=FORM),
     "routing_forms.get_submission": lambda c: c.routing_forms.get_submission("U1"),
-    "contacts.create": lambda c: c.contacts.create(name="Ann", emails=["ann@example.com"]),
+    "contacts.create": lambda c: c.contacts.create(
+        name="Ann", emails=[{"email": "ann@example.com", "is_primary": True}]),
     "contacts.list": lambda c: c.contacts.list(),
     "contacts.get": lambda c: c.contacts.get("U1"),
     "contacts.update": lambda c: c.contacts.update("U1", name="Ann B"),

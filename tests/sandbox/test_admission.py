@@ -15,6 +15,7 @@ from django_calendly.client.operations import ALL_SCOPES, BY_NAME, BY_ROUTE, OPE
 from django_calendly.sandbox import Sandbox
 from django_calendly.sandbox.errors import (
     UPGRADE_ENTERPRISE,
+    UPGRADE_PAID,
     UPGRADE_STANDARD,
     ApiError,
 )
@@ -206,6 +207,8 @@ def test_authorize_helper_grants_every_scope_unless_told(sb: Sandbox, web: httpx
     ("free", "webhooks.create", UPGRADE_STANDARD),
     ("free", "invitees.create", UPGRADE_STANDARD),
     ("free", "meeting_recaps.list", UPGRADE_STANDARD),
+    ("free", "contacts.create", UPGRADE_PAID),
+    ("free", "contacts.list", UPGRADE_PAID),
     ("free", "activity_log.list", UPGRADE_ENTERPRISE),
     ("standard", "activity_log.list", UPGRADE_ENTERPRISE),
     ("teams", "data_compliance.delete_event_data", UPGRADE_ENTERPRISE),
@@ -230,6 +233,13 @@ def test_plan_refusals_come_from_the_table(sb: Sandbox, plan: str, operation: st
     assert response.json() == {"title": "Permission Denied", "message": message}
 
 
+def upgrade_message(op) -> str:
+    """[S26]'s plan refusal: contacts say it their own way (``ContactsErrorMessage``)."""
+    if op.plan == "enterprise":
+        return UPGRADE_ENTERPRISE
+    return UPGRADE_PAID if op.family == "contacts" else UPGRADE_STANDARD
+
+
 def test_every_paid_and_enterprise_operation_is_refused_below_its_plan(sb: Sandbox) -> None:
     """Over the whole table: whatever the router serves is refused below its plan."""
     token, _ = sb.add_token(role="owner")
@@ -247,8 +257,7 @@ def test_every_paid_and_enterprise_operation_is_refused_below_its_plan(sb: Sandb
                 response = api.request(op.method, path,
                                        json={} if op.method in ("POST", "PATCH") else None)
                 assert response.status_code == 403, (plan, op.name, response.text)
-                expected = UPGRADE_STANDARD if op.plan == "paid" else UPGRADE_ENTERPRISE
-                assert response.json()["message"] == expected, (plan, op.name)
+                assert response.json()["message"] == upgrade_message(op), (plan, op.name)
                 checked += 1
     assert checked >= 3  # webhooks.create, data compliance (free and standard) at least
 
@@ -273,8 +282,8 @@ def test_admit_over_the_whole_table() -> None:
                 else:
                     with pytest.raises(ApiError) as refused:
                         admit(op, token, plan, None)
-                    expected = UPGRADE_STANDARD if op.plan == "paid" else UPGRADE_ENTERPRISE
-                    assert refused.value.body()["message"] == expected, (op.name, plan)
+                    assert refused.value.body()["message"] == upgrade_message(op), (
+                        op.name, plan)
         with pytest.raises(ScopeRefusal) as caught:
             admit(op, TokenInfo(user="u", scopes=frozenset()), "enterprise", None)
         assert caught.value.required_scopes == [op.scope]

@@ -58,11 +58,12 @@ def test_add_contact(sb: Sandbox, api: httpx.Client, web: httpx.Client,
                      receiver: Receiver) -> None:
     subscribe(api, sb, receiver.url, ["contact.created"])
     answer = control(web, sb, "add_contact", {
-        "name": "Vera Voss", "emails": ["vera@example.com"], "company": "Voss AG",
-        "owner": sb.store.member_uri})
+        "name": "Vera Voss", "emails": [{"email": "vera@example.com", "is_primary": True}],
+        "company": "Voss AG", "city": "Bonn", "owner": sb.store.member_uri})
     assert answer.status_code == 200, answer.text
     contact = answer.json()
-    assert contact["owner"] == sb.store.member_uri and contact["company"] == "Voss AG"
+    assert contact["company"] == "Voss AG" and contact["city"] == "Bonn"
+    assert sb.store.contact_owners[contact["uri"].rsplit("/", 1)[1]] == sb.store.member_uri
     [got] = envelopes(receiver, sb.default_signing_key)
     assert got["event"] == "contact.created"
     assert got["payload"]["contact"]["uri"] == contact["uri"]
@@ -96,8 +97,12 @@ def test_make_recap(sb: Sandbox, api: httpx.Client, web: httpx.Client,
     ("submit_routing_form", {"form": "https://api.calendly.com/routing_forms/X"}, 404),
     ("add_contact", {"name": "No Mail"}, 400),
     ("add_contact", {"name": "Bad", "emails": "a@example.com"}, 400),
-    ("add_contact", {"name": "Odd", "emails": ["a@example.com"], "shoe_size": 9}, 400),
-    ("add_contact", {"name": "Out", "emails": ["a@example.com"],
+    ("add_contact", {"name": "Plain", "emails": ["a@example.com"]}, 400),
+    ("add_contact", {"name": "Odd", "emails": [{"email": "a@example.com", "is_primary": True}],
+                     "shoe_size": 9}, 400),
+    ("add_contact", {"name": "Old", "emails": [{"email": "a@example.com", "is_primary": True}],
+                     "phones": ["+14155550101"]}, 400),
+    ("add_contact", {"name": "Out", "emails": [{"email": "a@example.com", "is_primary": True}],
                      "owner": "https://api.calendly.com/users/X"}, 400),
     ("make_recap", {}, 400),
     ("make_recap", {"event": "https://api.calendly.com/scheduled_events/X"}, 404),

@@ -60,6 +60,10 @@ def test_403_plan(sb: Sandbox, api: httpx.Client) -> None:
     assert (paid.status_code, paid.json()) == (403, {
         "title": "Permission Denied",
         "message": "Please upgrade your Calendly account to Standard"})
+    contacts = api.get("/contacts")  # [S26] ContactsError
+    assert (contacts.status_code, contacts.json()) == (403, {
+        "title": "Permission Denied",
+        "message": "Please upgrade to a paid Calendly account."})
 
 
 def test_404(api: httpx.Client) -> None:

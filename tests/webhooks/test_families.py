@@ -54,9 +54,18 @@ def test_every_subscribable_event_has_a_handler() -> None:
 
 def test_contact_created_updated_deleted_send_typed_signals(client: Any, catch: Any) -> None:
     caught = catch(signals.contact_changed)
-    full = {"uri": CONTACT, "emails": ["ada@example.com", {"email": "a@example.org"}],
-            "name": "Ada L", "created_at": "2026-03-01T10:00:00Z",
-            "updated_at": "2026-03-01T10:00:00Z"}
+    # [S26] ContactCreatedWebhookPayloadContact
+    full = {"uri": CONTACT, "creation_source": "api", "name": "Ada L",
+            "emails": [{"email": "ada@example.com", "is_primary": False},
+                       {"email": "a@example.org", "is_primary": True}],
+            "phone_numbers": [{"phone_number": "+14155550101"}], "timezone": None,
+            "job_title": None, "company": "Analytical", "country": "GB", "state": None,
+            "city": "London", "linkedin": None, "custom_fields": [
+                {"uri": f"{p.API}/contacts/custom_field_definitions/CF1", "label": "Tier",
+                 "value": ["gold"]}],
+            "created_at": "2026-03-01T10:00:00Z", "updated_at": "2026-03-01T10:00:00Z",
+            "next_meeting_date": None, "last_meeting_date": None,
+            "last_interaction_date": None, "first_email_date": None, "last_email_date": None}
     post_delivery(client, "contact.created", {"user_uuid": "U1", "contact": full}, KEY)
     post_delivery(client, "contact.updated",
                   {"user_uuid": "U1", "contact": {**full, "name": "Ada Lovelace"}}, KEY)
@@ -66,6 +75,8 @@ def test_contact_created_updated_deleted_send_typed_signals(client: Any, catch: 
     created, updated, deleted = caught.events
     assert (created.uri, created.user_uuid) == (CONTACT, "U1")
     assert created.emails == ("ada@example.com", "a@example.org")
+    assert created.primary_email == "a@example.org"
+    assert created.phone_numbers == ("+14155550101",) and created.creation_source == "api"
     assert updated.name == "Ada Lovelace"
     assert deleted.deleted_at == datetime(2026, 3, 2, 10, tzinfo=UTC) and deleted.emails == ()
     assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"succeeded"}
@@ -129,6 +140,24 @@ def test_a_contact_without_uri_fails_clearly(client: Any) -> None:
         ("contact.updated", {"user_uuid": "U1",
                              "contact": {"uri": CONTACT, "emails": "a@example.com"}},
          "payload.contact.emails must be an array, not a string."),
+        ("contact.updated", {"user_uuid": "U1",
+                             "contact": {"uri": CONTACT, "emails": ["a@example.com"]}},
+         "payload.contact.emails[0] must be an object, not a string."),
+        ("contact.updated", {"user_uuid": "U1", "contact": {"uri": CONTACT, "emails": [
+            {"email": "a@example.com", "is_primary": True},
+            {"email": "b@example.com", "is_primary": "no"}]}},
+         "payload.contact.emails[1].is_primary must be a boolean, not a string."),
+        ("contact.created", {"user_uuid": "U1", "contact": {
+            "uri": CONTACT, "phone_numbers": [{"phone_number": 14155550101}]}},
+         "payload.contact.phone_numbers[0].phone_number must be a string, not an integer."),
+        ("contact.created", {"user_uuid": "U1", "contact": {
+            "uri": CONTACT, "phones": ["+1"], "phone_numbers": "+1"}},
+         "payload.contact.phone_numbers must be an array, not a string."),
+        ("contact.created", {"user_uuid": "U1", "contact": {"uri": CONTACT, "country": 47}},
+         "payload.contact.country must be a string, not an integer."),
+        ("contact.created", {"user_uuid": "U1", "contact": {
+            "uri": CONTACT, "last_interaction_date": "yesterday"}},
+         "payload.contact.last_interaction_date must be an ISO-8601 date-time string"),
         ("meeting_recap.created", {"event": {}, "recap": "R1"},
          "payload.recap must be an object, not a string."),
     ],
@@ -166,3 +195,27 @@ def test_canceled_at_falls_back_to_updated_at_for_older_payloads(client: Any, ca
     post_delivery(client, "invitee.canceled", _canceled(), KEY)
     assert Invitee.objects.get().canceled_at == datetime(2026, 3, 5, 8, tzinfo=UTC)
     assert caught.events[0].canceled_at == datetime(2026, 3, 5, 8, tzinfo=UTC)
+
+
+def test_the_sandboxs_contact_payloads_pass_the_checks(
+    client: Any, catch: Any, calendly_sandbox_factory: Any
+) -> None:
+    """The sandbox's contact.* payloads (Calendly's shape) reach the signal whole."""
+    from django_calendly.sandbox.resources import contact_deleted_payload, contact_payload
+
+    sb = calendly_sandbox_factory(seed_events=5, random_seed=3)
+    caught = catch(signals.contact_changed)
+    store = sb.store
+    contact = next(c for c in store.contacts.values() if c["custom_fields"])
+    post_delivery(client, "contact.created", contact_payload(store, contact), KEY)
+    post_delivery(client, "contact.deleted",
+                  contact_deleted_payload(store, contact, store.now()), KEY)
+    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"succeeded"}
+    created, deleted = caught.events
+    assert created.uri == deleted.uri == contact["uri"]
+    assert created.emails == tuple(e["email"] for e in contact["emails"])
+    assert created.primary_email == contact["emails"][0]["email"]
+    assert created.phone_numbers == tuple(p["phone_number"] for p in contact["phone_numbers"])
+    assert created.creation_source == "calendly"
+    assert created.user_uuid == store.contact_owners[contact["uri"].rsplit("/", 1)[1]].rsplit(
+        "/", 1)[1]

@@ -56,7 +56,8 @@ def _valid_payload(event: str) -> dict[str, Any]:
         return p.event_type()
     if event.startswith("contact"):
         return {"user_uuid": "U1", "contact": {"uri": f"{p.API}/contacts/C1",
-                                               "emails": ["a@example.com"]}}
+                                               "emails": [{"email": "a@example.com",
+                                                           "is_primary": True}]}}
     if event.startswith("meeting_recap"):
         return {"event": {"uri": f"{p.API}/scheduled_events/EV1"},
                 "recap": {"uri": f"{p.API}/meeting_recaps/R1", "summary_md": "s"}}

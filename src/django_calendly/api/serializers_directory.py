@@ -29,8 +29,7 @@ from .serializers import (
     _Query,
 )
 
-MAX_SEARCH = 1000
-MAX_PHONE = 64
+MAX_PHONE = v.MAX_CONTACT_PHONE
 
 
 def _strings_field(help_text: str) -> serializers.CharField:
@@ -43,52 +42,141 @@ def _split(value: str) -> list[str]:
 
 
 # -- contacts ----------------------------------------------------------------------------
+# Calendly's names and shapes ([S26]); the checks are the client's (client.validation).
+
+
+def _values_field(help_text: str, max_length: int = MAX_NAME) -> serializers.CharField:
+    return serializers.CharField(
+        required=False, max_length=max_length * 10 + 9,
+        help_text=help_text + " Several values: comma-separated (any may match).",
+    )
 
 
 class ContactsQuery(PagingQuery):
-    """Search filters; each is sent to Calendly as given (the client checks their form)."""
+    """Calendly's search filters ([S26] ``GET /contacts``), each sent as given."""
 
-    owner = UriField("user", required=False, help_text="Contacts of this user (admins).")
-    email = serializers.EmailField(required=False, max_length=254)
-    name = serializers.CharField(required=False, max_length=MAX_NAME, help_text="Part of name.")
-    company = serializers.CharField(required=False, max_length=MAX_NAME)
-    phone = serializers.CharField(required=False, max_length=MAX_PHONE)
-    search = serializers.CharField(
-        required=False, max_length=MAX_SEARCH,
-        help_text="Free text over name, company, job title and emails.",
+    email = _values_field("Exact email address.", 254)
+    phone_number = _values_field("Exact phone number.", MAX_PHONE)
+    timezone = _values_field("Exact IANA time zone name.")
+    name = _values_field("Part of the name.")
+    job_title = _values_field("Part of the job title.")
+    company = _values_field("Part of the company name.")
+    country = _values_field("Exact two-letter country code (ISO 3166-1 alpha-2).", 2)
+    state = _values_field("Exact state, province or region.")
+    city = _values_field("Part of the city.")
+    exclude = serializers.ChoiceField(
+        choices=v.CONTACT_EXCLUDE, required=False,
+        help_text="custom_fields: leave the custom field values out.",
     )
     sort = SortField("contacts", required=False)
 
-    _FILTERS = ("owner", "email", "name", "company", "phone", "search")
+    def validate_email(self, value: str) -> str:
+        _checked(lambda: [v.validate_email(part) for part in _split(value)])
+        return value
 
     def filters(self) -> dict[str, Any]:
+        """Each filter as its list of values (the client sends them comma-separated)."""
         given = super().filters()
-        search = {name: given.pop(name) for name in self._FILTERS if name in given}
-        if search:
-            given["filters"] = search
+        for name in v.CONTACT_FILTERS:
+            if name in given:
+                given[name] = _split(given[name]) or [given[name]]
         return given
 
 
+class ContactQuery(_Query):
+    exclude = serializers.ChoiceField(
+        choices=v.CONTACT_EXCLUDE, required=False,
+        help_text="custom_fields: leave the custom field values out.",
+    )
+
+
+class ContactEmail(serializers.Serializer):
+    """[S26] ``Email``: exactly one of a contact's emails is the primary one."""
+
+    email = serializers.EmailField(max_length=254)
+    is_primary = serializers.BooleanField()
+
+
+class ContactPhoneNumber(serializers.Serializer):
+    """[S26] ``PhoneNumber``."""
+
+    phone_number = serializers.CharField(max_length=MAX_PHONE, trim_whitespace=False)
+
+
+class ContactCustomFieldValue(serializers.Serializer):
+    """A custom field value to set: ``uuid`` of the definition, ``value`` of its
+    ``field_type`` (string, number, boolean, list of strings) or ``null``."""
+
+    uuid = serializers.CharField(max_length=v.MAX_UUID_LENGTH)
+    value = serializers.JSONField(allow_null=True)
+
+
+def _objects(items: list[Any]) -> list[dict[str, Any]]:
+    return [dict(item) for item in items]
+
+
+def _no_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" not in value
+    return not isinstance(value, list) or all(_no_nul(item) for item in value)
+
+
 class _ContactFields(serializers.Serializer):
+    """Unknown keys (``phones``, ``owner``, ...) are refused, not dropped: Calendly
+    refuses them on an update, and a dropped field would be lost without a word."""
+
     name = serializers.CharField(max_length=MAX_NAME, trim_whitespace=False)
     emails = serializers.ListField(
-        child=serializers.EmailField(max_length=254), allow_empty=False, min_length=1,
-        help_text="Email addresses (no repeats); an update replaces the whole list.",
+        child=ContactEmail(),
+        help_text="1 to 10 {email, is_primary}, exactly one primary, no address twice; "
+                  "an update replaces the whole list.",
     )
-    phones = serializers.ListField(
-        child=serializers.CharField(max_length=MAX_PHONE, trim_whitespace=False),
-        required=False, help_text="Phone numbers; an update replaces the whole list.",
+    phone_numbers = serializers.ListField(
+        child=ContactPhoneNumber(), required=False,
+        help_text="At most 10 {phone_number}; an update replaces the whole list.",
     )
+    timezone = serializers.CharField(required=False, max_length=MAX_NAME)
+    job_title = serializers.CharField(required=False, max_length=MAX_NAME)
+    company = serializers.CharField(required=False, max_length=MAX_NAME)
+    country = serializers.CharField(
+        required=False, max_length=MAX_NAME, help_text="Two-letter code (ISO 3166-1 alpha-2)."
+    )
+    state = serializers.CharField(required=False, max_length=MAX_NAME)
+    city = serializers.CharField(required=False, max_length=MAX_NAME)
+    linkedin = serializers.URLField(required=False, max_length=2048,
+                                    help_text="LinkedIn profile URL.")
+    custom_fields = serializers.ListField(
+        child=ContactCustomFieldValue(), required=False,
+        help_text="Custom field values by definition uuid; Calendly refuses the whole "
+                  "request if a uuid is unknown or a value is not of its field's type.",
+    )
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(str(key) for key in data if key not in self.fields)
+            if unknown:
+                raise serializers.ValidationError(
+                    {key: ["Not a contact field."] for key in unknown}
+                )
+        return super().to_internal_value(data)
 
     def validate_name(self, value: str) -> str:
         return _checked(lambda: v.validate_text(value, "name", MAX_NAME))
 
-    def validate_emails(self, value: list[str]) -> list[str]:
-        emails = _checked(lambda: v.validate_emails(value))
-        lowered = [email.lower() for email in emails]
-        if len(set(lowered)) != len(lowered):  # Calendly refuses a repeated address
-            raise serializers.ValidationError("emails must not repeat an address.")
-        return emails
+    def validate_emails(self, value: list[Any]) -> list[dict[str, Any]]:
+        return _checked(lambda: v.validate_contact_emails(_objects(value)))
+
+    def validate_phone_numbers(self, value: list[Any]) -> list[dict[str, str]]:
+        return _checked(lambda: v.validate_contact_phone_numbers(_objects(value)))
+
+    def validate_linkedin(self, value: str) -> str:
+        return _checked(lambda: v.validate_url(value, "linkedin"))
+
+    def validate_custom_fields(self, value: list[Any]) -> list[dict[str, Any]]:
+        items = _checked(lambda: v.validate_contact_custom_fields(_objects(value)))
+        if not all(_no_nul(item["value"]) for item in items):
+            raise serializers.ValidationError("NUL characters are not allowed.")
+        return items
 
 
 class ContactCreateBody(_ContactFields):
@@ -104,7 +192,7 @@ class ContactUpdateBody(_ContactFields):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs:
             raise serializers.ValidationError(
-                {"name": ["Give at least one of name, emails or phones."]}
+                {"name": ["Give at least one field to change."]}
             )
         return attrs
 

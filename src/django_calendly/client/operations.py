@@ -111,16 +111,17 @@ OPERATIONS: tuple[Operation, ...] = (
        "routing_forms:read", paged=True),
     _O("routing_forms.get_submission", "GET", "/routing_form_submissions/{uuid}",
        "routing_forms:read"),
-    # contacts
-    _O("contacts.create", "POST", "/contacts", "contacts:write"),
-    _O("contacts.list", "GET", "/contacts", "contacts:read", paged=True),
-    _O("contacts.get", "GET", "/contacts/{uuid}", "contacts:read"),
-    _O("contacts.update", "PATCH", "/contacts/{uuid}", "contacts:write"),
-    _O("contacts.delete", "DELETE", "/contacts/{uuid}", "contacts:write"),
+    # contacts: a paid-plan feature ([S26] ContactsError, every contacts operation's 403:
+    # "Please upgrade to a paid Calendly account.")
+    _O("contacts.create", "POST", "/contacts", "contacts:write", plan="paid"),
+    _O("contacts.list", "GET", "/contacts", "contacts:read", plan="paid", paged=True),
+    _O("contacts.get", "GET", "/contacts/{uuid}", "contacts:read", plan="paid"),
+    _O("contacts.update", "PATCH", "/contacts/{uuid}", "contacts:write", plan="paid"),
+    _O("contacts.delete", "DELETE", "/contacts/{uuid}", "contacts:write", plan="paid"),
     _O("contacts.list_custom_fields", "GET", "/contacts/custom_field_definitions",
-       "contacts:read", paged=True),
+       "contacts:read", plan="paid", paged=True),
     _O("contacts.get_custom_field", "GET", "/contacts/custom_field_definitions/{uuid}",
-       "contacts:read"),
+       "contacts:read", plan="paid"),
     # meeting recaps
     _O("meeting_recaps.list", "GET", "/meeting_recaps", "meeting_recaps:read", plan="paid",
        paged=True),

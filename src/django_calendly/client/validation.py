@@ -96,6 +96,28 @@ MAX_ACTIVITY_LOG_SEARCH = 300
 #: bound is ours, and the client, the REST layer and the sandbox all use it.
 MAX_EVENT_TYPE_NAME = 255
 
+#: Contacts ([S26] ``POST``/``PATCH /contacts``): ``emails`` and ``phone_numbers`` are
+#: "Max 10." each; exactly one email has ``is_primary: true`` ([S26] ``Email``).
+MAX_CONTACT_EMAILS = 10
+MAX_CONTACT_PHONE_NUMBERS = 10
+#: Contact string fields and their bound. [S26] publishes no ``maxLength`` for them, so
+#: the bound is ours (the client, the REST layer and the sandbox all use it).
+CONTACT_TEXT_FIELDS = ("name", "timezone", "job_title", "company", "country", "state", "city")
+MAX_CONTACT_TEXT = 255
+MAX_CONTACT_PHONE = 64
+#: [S26] ``ContactCustomFieldDefinitionFieldType``.
+CONTACT_FIELD_TYPES = (
+    "text", "number", "currency", "tags", "date", "single_select", "invitee_question",
+)
+#: ``exclude`` of ``GET /contacts`` and ``GET /contacts/{uuid}``: "Currently only
+#: ``custom_fields`` is supported." ([S26]).
+CONTACT_EXCLUDE = ("custom_fields",)
+#: ``GET /contacts`` filters ([S26]); each takes a comma-separated list of values.
+CONTACT_FILTERS = (
+    "email", "phone_number", "timezone", "name", "job_title", "company", "country", "state",
+    "city",
+)
+
 #: Webhook event names and the subscription scopes each may be used with.
 WEBHOOK_EVENTS: dict[str, tuple[str, ...]] = {
     "invitee.created": WEBHOOK_SCOPES,
@@ -275,6 +297,100 @@ def validate_emails(values: Any, name: str = "emails") -> list[str]:
     if not emails:
         raise InvalidArgument(f"{name} must not be empty.", name)
     return emails
+
+
+def validate_contact_emails(values: Any, name: str = "emails") -> list[dict[str, Any]]:
+    """[S26] ``Email`` objects ``{email, is_primary}``: 1 to 10, exactly one primary, no
+    address twice (case-insensitive)."""
+    items = _object_list(values, name, "{email, is_primary} objects")
+    if not items:
+        raise InvalidArgument(f"{name} must not be empty.", name)
+    if len(items) > MAX_CONTACT_EMAILS:
+        raise InvalidArgument(
+            f"{name} must contain at most {MAX_CONTACT_EMAILS} email addresses.", name
+        )
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    primaries = 0
+    for i, item in enumerate(items):
+        where = f"{name}[{i}]"
+        _only_keys(item, ("email", "is_primary"), where)
+        email = validate_email(item.get("email"), f"{where}.email")
+        if email.lower() in seen:
+            raise InvalidArgument(f"{name} must not repeat an address.", name)
+        seen.add(email.lower())
+        primary = validate_bool(item.get("is_primary"), f"{where}.is_primary")
+        primaries += primary
+        out.append({"email": email, "is_primary": primary})
+    if primaries != 1:
+        raise InvalidArgument(f"Exactly one entry of {name} must have is_primary true.", name)
+    return out
+
+
+def validate_contact_phone_numbers(
+    values: Any, name: str = "phone_numbers"
+) -> list[dict[str, str]]:
+    """[S26] ``PhoneNumber`` objects ``{phone_number}``: at most 10 (none clears the list)."""
+    items = _object_list(values, name, "{phone_number} objects")
+    if len(items) > MAX_CONTACT_PHONE_NUMBERS:
+        raise InvalidArgument(
+            f"{name} must contain at most {MAX_CONTACT_PHONE_NUMBERS} phone numbers.", name
+        )
+    out = []
+    for i, item in enumerate(items):
+        _only_keys(item, ("phone_number",), f"{name}[{i}]")
+        out.append({"phone_number": validate_text(
+            item.get("phone_number"), f"{name}[{i}].phone_number", MAX_CONTACT_PHONE)})
+    return out
+
+
+def _custom_value_ok(value: Any) -> bool:
+    """[S26] ``ContactCustomFieldValue`` or null: a string, a number, a boolean or a list
+    of strings (the definition's ``field_type`` picks which; Calendly checks that)."""
+    if value is None or isinstance(value, str | bool):
+        return True
+    if isinstance(value, int | float):
+        return value == value and value not in (float("inf"), float("-inf"))  # no NaN, inf
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def validate_contact_custom_fields(
+    values: Any, name: str = "custom_fields"
+) -> list[dict[str, Any]]:
+    """[S26] custom field values to set: ``{uuid, value}`` items, ``uuid`` naming the
+    definition. Other keys are dropped, as Calendly ignores them."""
+    out = []
+    for i, item in enumerate(_object_list(values, name, "{uuid, value} objects")):
+        where = f"{name}[{i}]"
+        if "value" not in item:
+            raise InvalidArgument(f"{where}.value is required (null clears it).", where)
+        if not _custom_value_ok(item["value"]):
+            raise InvalidArgument(
+                f"{where}.value must be a string, a number, a boolean, a list of strings "
+                "or null.", f"{where}.value",
+            )
+        out.append({"uuid": validate_uuid(item.get("uuid"), f"{where}.uuid"),
+                    "value": item["value"]})
+    return out
+
+
+def _object_list(values: Any, name: str, what: str) -> list[dict[str, Any]]:
+    if isinstance(values, str | bytes | dict) or not isinstance(values, Iterable):
+        raise InvalidArgument(f"{name} must be a list of {what}.", name)
+    items = list(values)
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise InvalidArgument(f"{name}[{i}] must be an object ({what}).", f"{name}[{i}]")
+    return items
+
+
+def _only_keys(item: dict[str, Any], keys: tuple[str, ...], where: str) -> None:
+    unknown = sorted(str(k) for k in item if k not in keys)
+    if unknown:
+        raise InvalidArgument(
+            f"{where} has an unknown key {unknown[0]!r:.60}; it takes {', '.join(keys)}.",
+            where,
+        )
 
 
 def validate_url(value: Any, name: str = "url") -> str:
@@ -495,11 +611,19 @@ def validate_webhook_scope(
 
 __all__ = [
     "CALENDLY_API_URL",
+    "CONTACT_EXCLUDE",
+    "CONTACT_FIELD_TYPES",
+    "CONTACT_FILTERS",
+    "CONTACT_TEXT_FIELDS",
     "EVENT_STATUSES",
     "INVITATION_STATUSES",
     "INVITEE_STATUSES",
     "MAX_ACTIVITY_LOG_COUNT",
     "MAX_ACTIVITY_LOG_SEARCH",
+    "MAX_CONTACT_EMAILS",
+    "MAX_CONTACT_PHONE",
+    "MAX_CONTACT_PHONE_NUMBERS",
+    "MAX_CONTACT_TEXT",
     "MAX_DURATION",
     "MAX_DURATION_OPTIONS",
     "MAX_EVENT_GUESTS",
@@ -522,6 +646,9 @@ __all__ = [
     "uuid_or_uri",
     "validate_bool",
     "validate_choice",
+    "validate_contact_custom_fields",
+    "validate_contact_emails",
+    "validate_contact_phone_numbers",
     "validate_count",
     "validate_datetime",
     "validate_duration",

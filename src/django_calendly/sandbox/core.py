@@ -41,9 +41,6 @@ CONFIG_DEFAULTS: dict[str, Any] = {
 PAID_RATE_LIMIT = 500
 FREE_RATE_LIMIT = 50
 OAUTH_TOKEN_LIMIT = 8
-#: What :meth:`Sandbox.add_contact` (and ``POST /_sandbox/add_contact``) takes.
-CONTACT_FIELDS = frozenset({"name", "emails", "phones", "first_name", "last_name", "company",
-                            "job_title", "timezone", "custom_fields"})
 #: ``rate_limit=RATE_LIMIT_OFF`` turns every limit off: for benchmarks only.
 RATE_LIMIT_OFF = "off"
 
@@ -712,28 +709,26 @@ class Sandbox:
         return result
 
     def add_contact(self, owner_uri: str | None = None, **fields: Any) -> Json:
-        """A contact is added in Calendly's UI (name, emails, ...); delivers
-        ``contact.created``."""
-        from .resources import add_contact, contact_payload
+        """A contact is added in Calendly's UI; delivers ``contact.created``. ``fields``
+        are those of ``POST /contacts``, checked the same way ([S26] names: ``name`` and
+        ``emails`` ``[{email, is_primary}]`` required; ``phone_numbers``, ``timezone``,
+        ``job_title``, ``company``, ``country``, ``state``, ``city``, ``linkedin``,
+        ``custom_fields`` ``[{uuid, value}]``). Its ``creation_source`` is ``calendly``."""
+        from .errors import ApiError
+        from .resources import SOURCE_UI, add_contact, contact_payload
+        from .routes.contacts import contact_fields
 
-        unknown = set(fields) - CONTACT_FIELDS
-        if unknown:
-            raise ValueError(f"unknown contact field(s): {', '.join(sorted(unknown))}")
-        if not fields.get("name") or not fields.get("emails"):
-            raise ValueError("name and emails are required")
-        if not isinstance(fields["name"], str):
-            raise ValueError("name must be a string")
-        for name in ("emails", "phones"):
-            values = fields.get(name)
-            if values is not None and (not isinstance(values, list)
-                                       or not all(isinstance(v, str) for v in values)):
-                raise ValueError(f"{name} must be a list of strings")
         store = self.store
         with store.lock:
+            try:
+                checked = contact_fields(store, fields, create=True)
+            except ApiError as exc:
+                detail = (exc.details or [{}])[0]
+                raise ValueError(f"{detail.get('parameter')} {detail.get('message')}") from None
             owner = owner_uri or store.owner_uri
             if store.role_of(owner) is None:
                 raise ValueError("the owner is not in the organization")
-            contact = add_contact(store, owner, fields)
+            contact = add_contact(store, owner, checked, source=SOURCE_UI)
             outbox = [("contact.created", contact_payload(store, contact), owner)]
             result = copy.deepcopy(contact)
         self._emit(outbox)

@@ -9,6 +9,10 @@ NOT_FOUND = "The server could not find the requested resource."
 PERMISSION_DENIED = "You do not have permission to access this resource."
 UPGRADE_STANDARD = "Please upgrade your Calendly account to Standard"
 UPGRADE_ENTERPRISE = "Please upgrade your Calendly account to Enterprise."
+#: [S26] ``ContactsErrorMessage``: the contacts operations' plan refusal.
+UPGRADE_PAID = "Please upgrade to a paid Calendly account."
+#: The paid-plan refusal of each family whose [S26] 403 says it differently.
+UPGRADE_PAID_BY_FAMILY = {"contacts": UPGRADE_PAID}
 
 
 class ApiError(Exception):

@@ -15,7 +15,16 @@ from typing import Any
 from .clock import iso, parse_iso
 from .state import Json, Store
 
-CUSTOM_FIELDS = [("Lead source", "text"), ("Deal size", "number"), ("Newsletter", "boolean")]
+#: The organization's contact custom-field definitions: ``(label, field_type, options or
+#: currency)`` ([S26] ``ContactCustomFieldDefinition``).
+CUSTOM_FIELDS: list[tuple[str, str, Any]] = [
+    ("Lead source", "single_select", ["Web", "Referral", "Event"]),
+    ("Deal size", "currency", "USD"),
+    ("Interests", "tags", None),
+    ("Renewal date", "date", None),
+    ("Employees", "number", None),
+    ("Notes", "text", None),
+]
 ROUTING_QUESTIONS = [
     ("What is your industry?", "select", ["IT & Software", "Financial Services", "Retail"]),
     ("Company size", "select", ["1-10", "11-100", "100+"]),
@@ -59,13 +68,8 @@ def seed_resources(store: Store, user_uris: list[str], when: str) -> None:
         ]
     for et_uuid, event_type in store.event_types.items():
         store.event_type_rules[et_uuid] = default_rule(store, event_type["profile"]["owner"])
-    for name, kind in CUSTOM_FIELDS:
-        cf = new_id(store)
-        store.custom_fields[cf] = {
-            "uri": store.uri("contacts", "custom_field_definitions", cf), "name": name,
-            "type": kind, "organization": store.organization_uri,
-            "created_at": when, "updated_at": when,
-        }
+    for label, field_type, extra in CUSTOM_FIELDS:
+        add_custom_field(store, label, field_type, extra, when)
     seed_routing(store, when)
     seed_contacts(store, owner, member)
     seed_recaps(store)
@@ -184,52 +188,105 @@ def add_submission(store: Store, form: Json, answers: dict[str, str],
 
 # -- contacts ---------------------------------------------------------------------------
 
+#: [S26] ``Contact``: the fields Calendly keeps of its own (interaction dates, all
+#: ``null`` right after a contact is created).
+CONTACT_DATES = ("first_email_date", "last_email_date", "next_meeting_date",
+                 "last_meeting_date", "last_interaction_date")
+#: ``creation_source`` of the ``contact.*`` payloads: [S26] requires it ("How the contact
+#: was created") but publishes no values; these two are the sandbox's.
+SOURCE_API, SOURCE_UI = "api", "calendly"
+
+
+def add_custom_field(store: Store, label: str, field_type: str, extra: Any, when: str) -> Json:
+    cf = new_id(store)
+    definition: Json = {
+        "uri": store.uri("contacts", "custom_field_definitions", cf), "label": label,
+        "field_type": field_type,
+    }
+    if field_type == "single_select":
+        definition["options"] = [
+            {"uuid": f"{cf[:8]}-option-{i}", "label": option, "color": "#1a73e8",
+             "is_active": True}
+            for i, option in enumerate(extra)
+        ]
+    if field_type == "currency":
+        definition["currency"] = extra
+    definition.update(created_at=when, updated_at=when)
+    store.custom_fields[cf] = definition
+    return definition
+
 
 def seed_contacts(store: Store, owner: str, member: str) -> None:
+    lead, deal = (next(d for d in store.custom_fields.values() if d["field_type"] == kind)
+                  for kind in ("single_select", "currency"))
     people = [
-        (owner, "Nora Quist", ["nora@acme.example"], ["+14155550101"], "Acme", "CTO"),
+        (owner, "Nora Quist", ["nora@acme.example"], ["+14155550101"], "Acme", "CTO",
+         ("US", "California", "San Francisco")),
         (owner, "Omar Reyes", ["omar@globex.example", "o.reyes@mail.example"], [],
-         "Globex", "Buyer"),
-        (owner, "Pia Lund", ["pia@initech.example"], ["+4520000000"], "Initech", None),
-        (member, "Raj Sen", ["raj@umbrella.example"], [], "Umbrella", "Engineer"),
+         "Globex", "Buyer", ("MX", "Jalisco", "Guadalajara")),
+        (owner, "Pia Lund", ["pia@initech.example"], ["+4520000000"], "Initech", None,
+         ("DK", "Capital Region", "Copenhagen")),
+        (member, "Raj Sen", ["raj@umbrella.example"], [], "Umbrella", "Engineer",
+         ("IN", "Karnataka", "Bengaluru")),
     ]
     now = store.clock.now()
-    for i, (user, name, emails, phones, company, title) in enumerate(people):
+    for i, (user, name, emails, phones, company, title, place) in enumerate(people):
         when = iso(now - timedelta(days=20 - i))
-        add_contact(store, user, {"name": name, "emails": emails, "phones": phones,
-                                  "company": company, "job_title": title}, when)
+        custom = [] if i else [
+            {"uri": lead["uri"], "label": lead["label"], "value": lead["options"][0]["uuid"]},
+            {"uri": deal["uri"], "label": deal["label"], "value": 1_250_000},
+        ]
+        add_contact(store, user, {
+            "name": name,
+            "emails": [{"email": e, "is_primary": not k} for k, e in enumerate(emails)],
+            "phone_numbers": [{"phone_number": p} for p in phones],
+            "company": company, "job_title": title, "timezone": None,
+            "country": place[0], "state": place[1], "city": place[2],
+            "linkedin": None if i else "https://www.linkedin.com/in/nora-quist",
+            "custom_fields": custom,
+        }, when, SOURCE_UI)
 
 
-def add_contact(store: Store, owner: str, fields: dict[str, Any], when: str | None = None) -> Json:
+def add_contact(store: Store, owner: str, fields: dict[str, Any], when: str | None = None,
+                source: str = SOURCE_API) -> Json:
+    """A contact of ``owner``, from checked fields ([S26] names and shapes). Its owner and
+    ``creation_source`` are kept beside it (a Contact shows neither)."""
     when = when or store.now()
     cid = new_id(store)
-    first, _, last = str(fields["name"]).partition(" ")
-    contact = {
+    contact: Json = {
         "uri": store.uri("contacts", cid),
-        "owner": owner,
         "name": fields["name"],
-        "first_name": fields.get("first_name") or first,
-        "last_name": fields.get("last_name") or (last or None),
-        "emails": list(fields["emails"]),
-        "phones": list(fields.get("phones") or []),
-        "company": fields.get("company"),
-        "job_title": fields.get("job_title"),
-        "timezone": fields.get("timezone"),
-        "custom_fields": list(fields.get("custom_fields") or []),
+        "emails": copy.deepcopy(fields["emails"]),
+        "phone_numbers": copy.deepcopy(fields.get("phone_numbers") or []),
+        **{name: fields.get(name) for name in (
+            "timezone", "job_title", "company", "country", "state", "city", "linkedin")},
+        "custom_fields": copy.deepcopy(fields.get("custom_fields") or []),
         "created_at": when,
         "updated_at": when,
+        **dict.fromkeys(CONTACT_DATES),
     }
     store.contacts[cid] = contact
+    store.contact_owners[cid] = owner
+    store.contact_sources[cid] = source
     return contact
 
 
+def contact_owner(store: Store, contact: Json) -> str:
+    return store.contact_owners[contact["uri"].rsplit("/", 1)[1]]
+
+
 def contact_payload(store: Store, contact: Json) -> Json:
-    """``contact.created`` / ``contact.updated``: ``{user_uuid, contact}``."""
-    return {"user_uuid": contact["owner"].rsplit("/", 1)[1], "contact": copy.deepcopy(contact)}
+    """``contact.created`` / ``contact.updated``: ``{user_uuid, contact}``, the contact
+    with its ``creation_source`` ([S26] ``ContactCreatedWebhookPayload``)."""
+    cid = contact["uri"].rsplit("/", 1)[1]
+    body = copy.deepcopy(contact)
+    return {"user_uuid": store.contact_owners[cid].rsplit("/", 1)[1],
+            "contact": {"uri": body.pop("uri"), "creation_source": store.contact_sources[cid],
+                        **body}}
 
 
-def contact_deleted_payload(contact: Json, deleted_at: str) -> Json:
-    return {"user_uuid": contact["owner"].rsplit("/", 1)[1],
+def contact_deleted_payload(store: Store, contact: Json, deleted_at: str) -> Json:
+    return {"user_uuid": contact_owner(store, contact).rsplit("/", 1)[1],
             "contact": {"uri": contact["uri"], "deleted_at": deleted_at}}
 
 

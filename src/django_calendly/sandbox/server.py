@@ -34,6 +34,7 @@ from . import paging
 from .errors import (
     INTERNAL_ERROR,
     UPGRADE_ENTERPRISE,
+    UPGRADE_PAID_BY_FAMILY,
     UPGRADE_STANDARD,
     ApiError,
     InsufficientScope,
@@ -383,7 +384,7 @@ def admit(operation: Operation, token: TokenInfo, plan: str, body: Any) -> None:
         if missing:
             raise InsufficientScope(missing)
     if operation.plan == "paid" and plan == "free":
-        raise permission_denied(UPGRADE_STANDARD)
+        raise permission_denied(UPGRADE_PAID_BY_FAMILY.get(operation.family, UPGRADE_STANDARD))
     if operation.plan == "enterprise" and plan != "enterprise":
         raise permission_denied(UPGRADE_ENTERPRISE)
 

@@ -1,8 +1,12 @@
-"""``contacts.*``: contacts and their custom-field definitions (``contacts:read|write``)."""
+"""``contacts.*``: contacts and their custom-field definitions (``contacts:read|write``).
+
+The fields are [S26]'s (REFERENCE.md section 9): ``emails`` are ``{email, is_primary}``
+objects (1 to 10, exactly one primary), ``phone_numbers`` are ``{phone_number}`` objects
+(at most 10), ``custom_fields`` set values by definition ``uuid``.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -10,97 +14,145 @@ from .. import validation as v
 from ..pagination import Page
 from .base import Params, Resource, ResourceGroup
 
-#: Query parameter names a search filter may use (no paging/sort names: those are checked).
-_FILTER_NAME = re.compile(r"[a-z][a-z0-9_.]{0,63}")
-_RESERVED = frozenset({"sort", "count", "page_token"})
-MAX_NAME = 255
+MAX_NAME = v.MAX_CONTACT_TEXT
+
+#: A filter value: one string, or several (sent comma-separated, as Calendly takes them).
+Filter = str | Iterable[str] | None
 
 
-def _phones(values: Any) -> list[str]:
-    if isinstance(values, str) or not isinstance(values, Iterable):
-        raise v.InvalidArgument("phones must be a list of phone numbers.", "phones")
-    return [v.validate_text(p, f"phones[{i}]", 64) for i, p in enumerate(values)]
+def _filter(value: Any, name: str) -> str:
+    values = v.validate_strings(value, name)
+    for i, item in enumerate(values):
+        if "," in item:  # Calendly splits on commas: the value would become two
+            raise v.InvalidArgument(
+                f"{name}[{i}] must not contain a comma (commas separate values).", name
+            )
+    return ",".join(values)
 
 
-def _filters(filters: Mapping[str, Any] | None) -> Params:
-    """Search filters, passed as query parameters; each a string (or a list of them)."""
-    params: Params = {}
-    for name, value in (filters or {}).items():
-        if not isinstance(name, str) or not _FILTER_NAME.fullmatch(name) or name in _RESERVED:
-            raise v.InvalidArgument(f"{name!r:.60} is not a contact search filter.", str(name))
-        params[name] = (
-            v.validate_strings(value, name) if isinstance(value, list | tuple)
-            else v.validate_text(value, name, 1000)
-        )
-    return params
+def _exclude(value: Any) -> str:
+    return ",".join(
+        v.validate_choice(item, v.CONTACT_EXCLUDE, "exclude")
+        for item in v.validate_strings(value, "exclude")
+    )
+
+
+def _fields(fields: Mapping[str, Any]) -> Params:
+    """The body of a create or update: the fields given (not ``None``), each checked."""
+    body: Params = {}
+    for name, value in fields.items():
+        if value is None:
+            continue
+        if name in v.CONTACT_TEXT_FIELDS:
+            body[name] = v.validate_text(value, name, v.MAX_CONTACT_TEXT)
+        elif name == "emails":
+            body[name] = v.validate_contact_emails(value)
+        elif name == "phone_numbers":
+            body[name] = v.validate_contact_phone_numbers(value)
+        elif name == "linkedin":
+            body[name] = v.validate_url(value, "linkedin")
+        elif name == "custom_fields":
+            body[name] = v.validate_contact_custom_fields(value)
+    return body
 
 
 class Contacts(ResourceGroup):
     """``/contacts`` and ``/contacts/custom_field_definitions`` (REFERENCE.md section 9)."""
 
     def create(
-        self, *, name: str, emails: Iterable[str], phones: Iterable[str] | None = None
+        self, *, name: str, emails: Iterable[Mapping[str, Any]],
+        phone_numbers: Iterable[Mapping[str, Any]] | None = None,
+        timezone: str | None = None, job_title: str | None = None, company: str | None = None,
+        country: str | None = None, state: str | None = None, city: str | None = None,
+        linkedin: str | None = None, custom_fields: Iterable[Mapping[str, Any]] | None = None,
     ) -> Resource:
         """``POST /contacts`` (201; 409 on a conflicting contact). Scope ``contacts:write``.
 
-        ``name`` and ``emails`` are required.
+        ``name`` and ``emails`` (``[{"email": ..., "is_primary": True}]``) are required.
         """
-        body: Params = {
-            "name": v.validate_text(name, "name", MAX_NAME),
-            "emails": v.validate_emails(emails),
-        }
-        if phones is not None:
-            body["phones"] = _phones(phones)
+        body = _fields({
+            "name": name, "emails": emails, "phone_numbers": phone_numbers,
+            "timezone": timezone, "job_title": job_title, "company": company,
+            "country": country, "state": state, "city": city, "linkedin": linkedin,
+            "custom_fields": custom_fields,
+        })
+        for required in ("name", "emails"):
+            if required not in body:
+                raise v.InvalidArgument(f"{required} is required.", required)
         return self._post("/contacts", body)
 
     def _query(
-        self, filters: Mapping[str, Any] | None, sort: str | None, count: int | None,
-        page_token: str | None,
+        self, filters: Mapping[str, Filter], exclude: Filter, sort: str | None,
+        count: int | None, page_token: str | None,
     ) -> Params:
+        params: Params = {
+            name: _filter(value, name) for name, value in filters.items() if value is not None
+        }
+        if exclude is not None:
+            params["exclude"] = _exclude(exclude)
         return self._paging(
-            _filters(filters), sort=sort, sort_endpoint="contacts", count=count,
-            page_token=page_token,
+            params, sort=sort, sort_endpoint="contacts", count=count, page_token=page_token
         )
 
     def list(
-        self, *, filters: Mapping[str, Any] | None = None, sort: str | None = None,
-        count: int | None = None, page_token: str | None = None,
+        self, *, email: Filter = None, phone_number: Filter = None, timezone: Filter = None,
+        name: Filter = None, job_title: Filter = None, company: Filter = None,
+        country: Filter = None, state: Filter = None, city: Filter = None,
+        exclude: Filter = None, sort: str | None = None, count: int | None = None,
+        page_token: str | None = None,
     ) -> Page:
         """``GET /contacts`` (one page): search contacts. Scope ``contacts:read``.
 
-        ``filters`` are Calendly's search parameters, sent as given (the reference lists
-        no fixed set); ``sort`` is ``created_at`` or ``updated_at`` with ``asc|desc``.
+        Calendly's filters, each one value or several: exact ``email``, ``phone_number``,
+        ``timezone``, ``country`` (ISO 3166-1 alpha-2) and ``state``; partial ``name``,
+        ``job_title``, ``company`` and ``city``. ``exclude="custom_fields"`` leaves the
+        custom fields out; ``sort`` is ``created_at`` or ``updated_at`` with ``asc|desc``.
         """
-        return self._page("/contacts", self._query(filters, sort, count, page_token))
+        filters = {"email": email, "phone_number": phone_number, "timezone": timezone,
+                   "name": name, "job_title": job_title, "company": company,
+                   "country": country, "state": state, "city": city}
+        return self._page("/contacts", self._query(filters, exclude, sort, count, page_token))
 
     def iter(
-        self, *, filters: Mapping[str, Any] | None = None, sort: str | None = None,
-        count: int | None = None, page_token: str | None = None,
+        self, *, email: Filter = None, phone_number: Filter = None, timezone: Filter = None,
+        name: Filter = None, job_title: Filter = None, company: Filter = None,
+        country: Filter = None, state: Filter = None, city: Filter = None,
+        exclude: Filter = None, sort: str | None = None, count: int | None = None,
+        page_token: str | None = None,
     ) -> Iterator[Resource]:
         """Every matching contact, across pages (scope ``contacts:read``)."""
-        return self._iter("/contacts", self._query(filters, sort, count, page_token))
+        filters = {"email": email, "phone_number": phone_number, "timezone": timezone,
+                   "name": name, "job_title": job_title, "company": company,
+                   "country": country, "state": state, "city": city}
+        return self._iter("/contacts", self._query(filters, exclude, sort, count, page_token))
 
-    def get(self, uuid: str) -> Resource:
+    def get(self, uuid: str, *, exclude: Filter = None) -> Resource:
         """``GET /contacts/{uuid}``. Scope ``contacts:read``."""
-        return self._get(f"/contacts/{self._uuid(uuid, 'contact')}")
+        params = None if exclude is None else {"exclude": _exclude(exclude)}
+        return self._get(f"/contacts/{self._uuid(uuid, 'contact')}", params)
 
     def update(
-        self, uuid: str, *, name: str | None = None, emails: Iterable[str] | None = None,
-        phones: Iterable[str] | None = None,
+        self, uuid: str, *, name: str | None = None,
+        emails: Iterable[Mapping[str, Any]] | None = None,
+        phone_numbers: Iterable[Mapping[str, Any]] | None = None,
+        timezone: str | None = None, job_title: str | None = None, company: str | None = None,
+        country: str | None = None, state: str | None = None, city: str | None = None,
+        linkedin: str | None = None, custom_fields: Iterable[Mapping[str, Any]] | None = None,
     ) -> Resource:
         """``PATCH /contacts/{uuid}``. Scope ``contacts:write``.
 
-        ``emails`` and ``phones`` replace the whole list (Calendly does not merge them).
+        ``emails`` and ``phone_numbers`` replace the whole list (Calendly does not merge
+        them); ``phone_numbers=[]`` removes them all.
         """
         path = f"/contacts/{self._uuid(uuid, 'contact')}"
-        body = self._changes({"name": name, "emails": emails, "phones": phones}, "contact")
-        if name is not None:
-            body["name"] = v.validate_text(name, "name", MAX_NAME)
-        if emails is not None:
-            body["emails"] = v.validate_emails(emails)
-        if phones is not None:
-            body["phones"] = _phones(phones)
-        return self._patch(path, body)
+        given = {
+            "name": name, "emails": emails, "phone_numbers": phone_numbers,
+            "timezone": timezone, "job_title": job_title, "company": company,
+            "country": country, "state": state, "city": city, "linkedin": linkedin,
+            "custom_fields": custom_fields,
+        }
+        self._changes(given, "contact")
+        return self._patch(path, _fields(given))
 
     def delete(self, uuid: str) -> None:
         """``DELETE /contacts/{uuid}`` (204). Scope ``contacts:write``."""

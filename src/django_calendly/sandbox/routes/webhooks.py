@@ -173,7 +173,7 @@ def render_sample(store: Store, event: str) -> Json:
     if event.startswith("contact."):
         contact = next(iter(store.contacts.values()))
         if event.endswith(".deleted"):
-            return contact_deleted_payload(contact, now)
+            return contact_deleted_payload(store, contact, now)
         return contact_payload(store, contact)
     recap = next(iter(store.recaps.values()))
     if event.endswith(".deleted"):

@@ -19,12 +19,12 @@ def list_contacts(actor: Any, **filters: Any) -> Page:
     return get_client(actor).contacts.list(**filters)
 
 
-def get_contact(actor: Any, uuid: str) -> Resource:
-    return get_client(actor).contacts.get(uuid)
+def get_contact(actor: Any, uuid: str, **options: Any) -> Resource:
+    return get_client(actor).contacts.get(uuid, **options)
 
 
 def update_contact(actor: Any, uuid: str, **changes: Any) -> Resource:
-    """Emails and phones given replace the whole list at Calendly."""
+    """Emails and phone numbers given replace the whole list at Calendly."""
     return get_client(actor).contacts.update(uuid, **changes)
 
 

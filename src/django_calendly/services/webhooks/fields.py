@@ -13,7 +13,7 @@ older payloads lack newer ones); the handlers treat them as empty.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
@@ -29,7 +29,8 @@ _CHECKS: dict[str, Any] = {
 }
 
 #: ``{"dotted.path": "type" | "type|type"}``; a path through a value that is not an
-#: object is skipped (the parent's own type is checked by its own entry).
+#: object is skipped (the parent's own type is checked by its own entry). ``[]`` after a
+#: list's name checks each of its items (``contact.emails[].email``).
 FieldSpec = Mapping[str, str]
 
 
@@ -80,17 +81,38 @@ def _lookup(payload: Mapping[str, Any], path: str) -> tuple[bool, Any]:
     return True, node
 
 
+def _present(payload: Mapping[str, Any], path: str) -> Iterator[tuple[str, Any]]:
+    """``(path, value)`` of each value at ``path``; a ``[]`` segment stands for every item
+    of a list (``contact.emails[].email`` -> ``contact.emails[0].email``, ...)."""
+    head, items, rest = path.partition("[]")
+    present, value = _lookup(payload, head)
+    if not present:
+        return
+    if not items:
+        yield head, value
+        return
+    if not isinstance(value, list):  # the list's own type is checked by its own entry
+        return
+    for index, item in enumerate(value):
+        where = f"{head}[{index}]"
+        if not rest:
+            yield where, item
+        elif isinstance(item, Mapping):  # an item that is no object: its own entry says so
+            for sub, found in _present(item, rest.removeprefix(".")):
+                yield f"{where}.{sub}", found
+
+
 def check_payload(payload: Mapping[str, Any], spec: FieldSpec) -> None:
     """Raise ``PayloadFieldError`` for the first field of ``spec`` with the wrong type."""
-    for path, expected in spec.items():
-        present, value = _lookup(payload, path)
-        if not present or value is None:
-            continue
-        if not any(_CHECKS[kind](value) for kind in expected.split("|")):
-            got = "string" if isinstance(value, str) else _json_type(value)
-            if got == "string" and "time" in expected.split("|"):
-                got = "string that is no ISO-8601 date-time"
-            raise PayloadFieldError(f"payload.{path}", expected, got)
+    for pattern, expected in spec.items():
+        for path, value in _present(payload, pattern):
+            if value is None:
+                continue
+            if not any(_CHECKS[kind](value) for kind in expected.split("|")):
+                got = "string" if isinstance(value, str) else _json_type(value)
+                if got == "string" and "time" in expected.split("|"):
+                    got = "string that is no ISO-8601 date-time"
+                raise PayloadFieldError(f"payload.{path}", expected, got)
 
 
 def _times(*paths: str) -> dict[str, str]:
@@ -150,15 +172,27 @@ ROUTING_FORM_SUBMISSION: FieldSpec = {
     "result": "object",
 }
 
-#: Only what REFERENCE.md establishes for a contact (``name``, the ``emails`` list, times):
-#: a guessed type for any other field would refuse real deliveries.
+#: [S26] ``ContactCreatedWebhookPayload`` / ``ContactUpdatedWebhookPayload`` (``{user_uuid,
+#: contact}``) and ``ContactDeletedWebhookPayload`` (``contact{uri, deleted_at}``).
 CONTACT: FieldSpec = {
     "user_uuid": "string",
     "contact": "object",
-    **_strings("contact.uri", "contact.name"),
+    **_strings(*(f"contact.{k}" for k in (
+        "uri", "creation_source", "name", "timezone", "job_title", "company", "country",
+        "state", "city", "linkedin"))),
     "contact.emails": "array",
-    "contact.phones": "array",
-    **_times("contact.created_at", "contact.updated_at", "contact.deleted_at"),
+    "contact.emails[]": "object",
+    "contact.emails[].email": "string",
+    "contact.emails[].is_primary": "boolean",
+    "contact.phone_numbers": "array",
+    "contact.phone_numbers[]": "object",
+    "contact.phone_numbers[].phone_number": "string",
+    "contact.custom_fields": "array",
+    "contact.custom_fields[]": "object",
+    **_strings("contact.custom_fields[].uri", "contact.custom_fields[].label"),
+    **_times(*(f"contact.{k}" for k in (
+        "created_at", "updated_at", "deleted_at", "first_email_date", "last_email_date",
+        "next_meeting_date", "last_meeting_date", "last_interaction_date"))),
 }
 
 MEETING_RECAP: FieldSpec = {
