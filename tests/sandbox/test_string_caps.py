@@ -88,3 +88,16 @@ def test_activity_log_search_term_is_300(sb: Sandbox, api: httpx.Client) -> None
     assert search("a" * 300).status_code == 200
     refused = search("a" * 301)
     assert (refused.status_code, refused.json()) == (400, refusal("search_term", 300))
+
+
+def test_activity_log_search_term_is_measured_as_sent_not_lowercased(
+    calendly_sandbox: Any,
+) -> None:
+    """"İ".lower() is two characters: a term at the cap must not grow past it."""
+    sb = calendly_sandbox
+    answer = httpx.get(
+        f"{sb.url}/activity_log_entries",
+        params={"organization": sb.organization_uri, "search_term": "İ" * 300},
+        headers={"Authorization": f"Bearer {sb.token}"},
+    )
+    assert answer.status_code == 200, answer.text

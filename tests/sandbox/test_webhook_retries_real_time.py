@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -113,3 +114,45 @@ def test_clock_rate_and_auto_retries_over_http(sb: Sandbox, web: httpx.Client) -
         assert refused.status_code == 400, bad
     with pytest.raises(ValueError):
         Sandbox(clock_rate=float("inf"))
+
+
+def test_clock_rate_is_bounded_so_the_retry_timer_cannot_overflow() -> None:
+    from django_calendly.sandbox.clock import MAX_RATE, MIN_RATE, Clock
+
+    for bad in (MIN_RATE / 10, 1e-9, MAX_RATE * 10):
+        with pytest.raises(ValueError):
+            Clock(rate=bad)
+    assert Clock(rate=MIN_RATE).rate == MIN_RATE
+
+
+def test_a_clock_read_during_a_rate_change_never_jumps() -> None:
+    """``time()`` reads one anchor tuple, so a reader in the middle of ``set_rate`` (here:
+    between any two of its lines, by a trace hook) sees the time before or after the
+    change, never the elapsed time counted twice."""
+    import sys
+
+    from django_calendly.sandbox.clock import Clock
+
+    clock = Clock(rate=3600.0)
+    clock.advance(0)
+    time.sleep(0.02)  # ~72 sandbox seconds since the anchor
+    reads: list[float] = []
+
+    def tracer(frame: Any, event: str, arg: Any) -> Any:
+        if frame.f_code.co_name == "set_rate":
+            def on_line(frame: Any, event: str, arg: Any) -> Any:
+                if event == "line":
+                    reads.append(clock.time())
+                return on_line
+            return on_line
+        return None
+
+    before = clock.time()
+    sys.settrace(tracer)
+    try:
+        clock.set_rate(1.0)
+    finally:
+        sys.settrace(None)
+    after = clock.time()
+    assert reads
+    assert all(before - 1 <= r <= after + 1 for r in reads), (before, reads, after)

@@ -9,6 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 from .errors import invalid
 
+#: Bounds of ``clock_rate``: slower would overflow a timer's wait, faster runs a day of
+#: retries in under a tenth of a second of real time.
+MIN_RATE = 1e-3
+MAX_RATE = 1e6
+
 
 class Clock:
     """Sandbox time: wall time running at ``rate`` times real speed (1: real time), plus
@@ -19,38 +24,44 @@ class Clock:
 
     def __init__(self, rate: float = 1.0) -> None:
         self._lock = threading.Lock()
-        self._real = time.time()  # real time of the anchor
-        self._sandbox = self._real  # sandbox time at the anchor
-        self.rate = _check_rate(rate)
+        real = time.time()
+        # (real time of the anchor, sandbox time at the anchor, rate): one tuple, replaced
+        # in a single assignment, so a reader never sees half of a change.
+        self._anchor = (real, real, check_rate(rate))
+
+    @property
+    def rate(self) -> float:
+        return self._anchor[2]
 
     def time(self) -> float:
-        return self._sandbox + (time.time() - self._real) * self.rate
+        real, sandbox, rate = self._anchor
+        return sandbox + (time.time() - real) * rate
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.time(), UTC)
 
     def advance(self, seconds: float) -> None:
         with self._lock:
-            self._sandbox += seconds
+            real, sandbox, rate = self._anchor
+            self._anchor = (real, sandbox + seconds, rate)
 
     def set_rate(self, rate: float) -> None:
         """Run at ``rate`` from now on (sandbox time does not jump)."""
-        rate = _check_rate(rate)
+        rate = check_rate(rate)
         with self._lock:
-            real = time.time()
-            self._sandbox += (real - self._real) * self.rate
-            self._real = real
-            self.rate = rate
+            now = time.time()
+            real, sandbox, old_rate = self._anchor
+            self._anchor = (now, sandbox + (now - real) * old_rate, rate)
 
     def real_seconds_until(self, when: float) -> float:
         """Real seconds until sandbox time reaches ``when`` (0 if it has)."""
         return max(0.0, (when - self.time()) / self.rate)
 
 
-def _check_rate(rate: float) -> float:
+def check_rate(rate: float) -> float:
     rate = float(rate)
-    if not (math.isfinite(rate) and rate > 0):
-        raise ValueError("clock_rate must be a positive number")
+    if not (math.isfinite(rate) and MIN_RATE <= rate <= MAX_RATE):
+        raise ValueError(f"clock_rate must be a number from {MIN_RATE:g} to {MAX_RATE:g}")
     return rate
 
 

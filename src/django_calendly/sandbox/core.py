@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import math
 import random
 import secrets
 import threading
@@ -14,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..client.operations import ALL_SCOPES
-from .clock import Clock, iso, parse_param_time
+from .clock import Clock, check_rate, iso, parse_param_time
 from .delivery import Deliverer, Delivery, Retries, RetryTimer, prepare
 from .errors import OAuthProblem
 from .oauth import OAuthServer, check_scopes
@@ -199,9 +198,7 @@ class Sandbox:
         if unknown:
             raise ValueError(f"unknown sandbox option(s): {', '.join(sorted(unknown))}")
         if "clock_rate" in options:
-            options["clock_rate"] = float(options["clock_rate"])
-            if not (math.isfinite(options["clock_rate"]) and options["clock_rate"] > 0):
-                raise ValueError("clock_rate must be a positive number")
+            options["clock_rate"] = check_rate(options["clock_rate"])
         for name in ("latency", "error_rate", "drop_rate", "malformed_rate", "rate_window",
                      "page_token_ttl"):
             if name in options:

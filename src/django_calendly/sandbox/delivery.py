@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,9 @@ import httpx
 from ..client.signatures import SIGNATURE_HEADER, sign
 from .clock import iso
 from .state import Json, Store
+
+#: The longest the retry timer sleeps before reading the clock again (real seconds).
+MAX_TIMER_WAIT = 60.0
 
 #: How long Calendly keeps retrying before it disables a subscription, in seconds.
 RETRY_WINDOW = 24 * 3600.0
@@ -307,15 +311,18 @@ class RetryTimer:
 
     def _loop(self) -> None:
         while True:
-            due = self._next_due()  # takes the store lock: never while holding _wakeup
-            wait = None if due is None else self._real_seconds_until(due)
-            with self._wakeup:
-                if not self._woken and not self._stopping and (wait is None or wait > 0):
-                    self._wakeup.wait(wait)
-                self._woken = False
-                if self._stopping:
-                    return
             try:
+                due = self._next_due()  # takes the store lock: never while holding _wakeup
+                wait = None if due is None else self._real_seconds_until(due)
+                if wait is not None:
+                    wait = min(wait, MAX_TIMER_WAIT)  # woken again to re-read the clock
+                with self._wakeup:
+                    if not self._woken and not self._stopping and (wait is None or wait > 0):
+                        self._wakeup.wait(wait)
+                    self._woken = False
+                    if self._stopping:
+                        return
                 self._run_due()
             except Exception:  # a failed run must not end the timer; the next one retries
                 traceback.print_exc()
+                time.sleep(0.1)  # not a busy loop if it fails every time

@@ -29,9 +29,11 @@ def list_entries(call: Call) -> Result:
     high = parse_time_param(call, "max_occurred_at")
     if low and high and high < low:
         raise invalid("max_occurred_at", "must not be before min_occurred_at")
-    term = (call.param("search_term") or "").lower() or None
-    if term is not None and len(term) > v.MAX_ACTIVITY_LOG_SEARCH:
+    raw_term = call.param("search_term") or ""
+    # The length as sent: lowercasing can lengthen a string ("İ" becomes two characters).
+    if len(raw_term) > v.MAX_ACTIVITY_LOG_SEARCH:
         raise invalid("search_term", f"must be at most {v.MAX_ACTIVITY_LOG_SEARCH} characters")
+    term = raw_term.lower() or None
     items = [
         e for e in call.store.activity_log.values()
         if (actors is None or e["actor"].get("uri") in actors)
