@@ -191,11 +191,14 @@ class RoutingFormSubmissionAdmin(MirrorAdmin):
 class CalendlyConnectionAdmin(ReadOnlyAdmin):
     """Who connected which Calendly account; the tokens themselves are never shown."""
 
-    list_display = ("user", "owner", "organization", "expires_at", "refreshed_at", "healthy")
+    list_display = ("user", "owner", "organization", "expires_at", "refreshed_at", "healthy",
+                    "webhook_status")
+    list_filter = ("webhook_status",)
     list_select_related = ("user",)
     search_fields = ("owner", "organization")
     fields = ("user", "owner", "organization", "scope", "expires_at", "connected_at",
-              "refreshed_at", "last_error")
+              "refreshed_at", "last_error", "webhook_status", "webhook_error",
+              "webhook_checked_at")
     readonly_fields = fields
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
