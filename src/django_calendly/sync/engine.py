@@ -125,7 +125,8 @@ class SyncOptions:
     dry_run: bool = False  # list, compare, write nothing, fetch no invitees
     concurrency: int = 4
     # Who is syncing (services/attribution.py): a CalendlyConnection id, None for the
-    # app's own token. Every row listed (changed or not) is marked as seen by it.
+    # app's own token. Every row listed (changed or not) is marked as seen by it, and its
+    # progress is its own SyncState row.
     connection_id: int | None = None
 
 
@@ -241,6 +242,10 @@ class SyncEngine:
         if self._progress is not None:
             self._progress(self.stats)
 
+    def _actor(self) -> str:
+        connection_id = self.options.connection_id
+        return f"connection {connection_id}" if connection_id is not None else "the app's token"
+
     def _scope_params(self) -> dict[str, str]:
         return {self.options.scope: self.options.scope_uri}
 
@@ -249,15 +254,17 @@ class SyncEngine:
     def _claim_state(self) -> SyncState:
         opts = self.options
         with transaction.atomic():
+            # The actor's own row: a connection's progress never mixes with the app's.
             state, _ = SyncState.objects.select_for_update().get_or_create(
-                scope=opts.scope, scope_uri=opts.scope_uri
+                scope=opts.scope, scope_uri=opts.scope_uri, connection_id=opts.connection_id
             )
             now = timezone.now()
             heartbeat = state.counts.get("heartbeat_at") if isinstance(state.counts, dict) else None
             beat = mirror.parse_time(heartbeat) or state.last_started_at
             if state.status == SyncState.Status.RUNNING and beat and now - beat < STALE_RUN:
                 raise SyncAlreadyRunning(
-                    f"A sync of {opts.scope} {opts.scope_uri} is already running "
+                    f"A sync of {opts.scope} {opts.scope_uri} by {self._actor()} is already "
+                    "running "
                     f"(started {state.last_started_at:%Y-%m-%d %H:%M:%S} UTC)."
                 )
             # Where the stored resume token points (the counts are rewritten just below).
