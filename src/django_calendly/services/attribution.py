@@ -3,9 +3,10 @@
 One Calendly event seen through two connections is one row, visible to both: rows record
 their viewers (``seen_by`` many-to-many, ``seen_by_app``) instead of being copied per
 viewer. Writers call ``mark_seen`` with the URIs they just wrote or listed: the pull sync
-per page (``sync.engine``), webhook processing per delivery (``webhooks.processing``).
+per page (``sync.engine``), webhook processing per delivery (``webhooks.processing``,
+with the rows each family's handler wrote or is about: ``Context.saw``).
 Invitees follow their event (visibility reads ``Invitee.event``), so only events and
-event types carry viewers.
+event types carry viewers: an invitee or no-show delivery records the invitee's event.
 
 An actor is a ``CalendlyConnection`` id, or ``None`` for the app's own token.
 """
