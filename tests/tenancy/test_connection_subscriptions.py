@@ -113,22 +113,25 @@ def test_db_backend_callback_only_enqueues_then_the_worker_subscribes(
     assert WebhookSubscription.objects.count() == 1
 
 
+@pytest.mark.slow  # wall clock; the fast suite checks the request count (test above)
 def test_a_slow_calendly_does_not_slow_the_callback(
     calendly_sandbox: Any, members: tuple[Member, Member], settings: Any
 ) -> None:
-    """Every Calendly request takes 0.3 s: the callback makes one (the code exchange), not
-    the five or six the subscription and the role lookup need."""
+    """Every Calendly request takes 2 s: the callback makes one (the code exchange), not
+    the five the role lookup and the subscription need (10 s), nor the sync's. (Wall
+    clock on a shared machine: the margin is wide; the request count is exact.)"""
     import time
 
     sb = calendly_sandbox
     settings.TASKS = DB_TASKS
     mia, _ = members
-    sb.configure(latency=0.3)
+    sb.configure(latency=2.0)
     started = time.monotonic()
     mia.connect()
     elapsed = time.monotonic() - started
     assert _api_calls(sb) == {}
-    assert elapsed < 1.5, elapsed  # the connect view and the code exchange
+    assert elapsed < 6.0, elapsed  # the code exchange, and the views
+    print(f"\nFIGURES callback with 2 s Calendly latency, db backend: {elapsed:.2f}s")
 
 
 def test_a_lost_task_is_repaired_by_the_periodic_run(
