@@ -311,3 +311,33 @@ def _point_at(settings: Any, sb: Any) -> None:
     settings.CALENDLY_CLIENT_ID = sb.oauth_client_id
     settings.CALENDLY_CLIENT_SECRET = sb.oauth_client_secret
     close_clients()
+
+
+def test_a_refresh_refused_during_the_sync_task_is_a_skip(
+    calendly_sandbox: Any, members: tuple[Member, Member], settings: Any
+) -> None:
+    from django_calendly.services import connections
+    from django_calendly.sync.tasks import sync_connection_task
+
+    settings.CALENDLY_WEBHOOK_URL = ""
+    mia, _ = members
+    conn = mia.connect()
+    connections.oauth_client().refresh(conn.refresh_token)  # someone else used it
+    CalendlyConnection.objects.filter(pk=conn.pk).update(expires_at=timezone.now())
+    result = sync_connection_task.enqueue(connection_id=conn.pk)
+    assert str(result.status.value) == "SUCCESSFUL"
+    assert result.return_value["skipped"].startswith("refresh refused")
+    assert _fresh(conn).last_error.startswith("refresh refused")
+
+
+def test_sync_all_with_a_broken_queue_says_so(
+    calendly_sandbox: Any, members: tuple[Member, Member], settings: Any
+) -> None:
+    from django.core.management.base import CommandError
+
+    mia, _ = members
+    mia.connect()
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:1/0"}}  # nothing listens
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    with pytest.raises(CommandError, match="Could not enqueue the syncs"):
+        _sync_all()

@@ -173,7 +173,13 @@ class Command(BaseCommand):
     def _fan_out(self, since: datetime | None, until: datetime | None, full: bool) -> None:
         """``--all``: enqueue, then report what already finished (the Immediate backend
         runs each task here, in turn; a worker backend leaves them queued)."""
-        queued = enqueue_syncs(since=since, until=until, full=full)
+        try:
+            queued = enqueue_syncs(since=since, until=until, full=full)
+        except Exception as exc:  # the task backend refused (a queue down): say so, briefly
+            raise CommandError(
+                f"Could not enqueue the syncs ({type(exc).__name__}: {exc}); those enqueued "
+                "before it run, the next run enqueues the rest."
+            ) from exc
         if not queued:
             raise CommandError(
                 "Nothing to sync: no usable Calendly connection and no CALENDLY_ACCESS_TOKEN."
