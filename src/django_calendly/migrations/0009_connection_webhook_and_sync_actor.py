@@ -23,7 +23,7 @@ def connections_with_a_subscription_are_active(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("calendly", "0006_tenancy"),
+        ("calendly", "0008_webhook_delivery_keys"),
     ]
 
     operations = [
