@@ -19,12 +19,15 @@ from django_calendly.services.clients import get_client
 from django_calendly.services.connection_webhooks import LEASE, REFUSED_RETRY, webhook_url_for
 from django_calendly.tasks import ensure_connection_subscription_task
 
-from .test_connections_as_tenants import Member, Received, _remote_subscriptions
-from .test_connections_as_tenants import _tenancy_settings as _tenancy_settings
+from .members import Member, remote_subscriptions
+from .test_connections_as_tenants import Received
 from .test_connections_as_tenants import members as members
 from .test_connections_as_tenants import received as received
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("tenancy_settings"),
+]
 
 Status = CalendlyConnection.WebhookStatus
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -69,7 +72,7 @@ def test_immediate_backend_subscribes_on_connect_and_again_is_a_no_op(
     result = ensure_connection_subscription_task.enqueue(connection_id=conn.pk)
     assert result.return_value["status"] == "active"
     assert result.return_value["created"] is False
-    assert [w["uri"] for w in _remote_subscriptions(sb)] == [local.uri]
+    assert [w["uri"] for w in remote_subscriptions(sb)] == [local.uri]
     assert list(WebhookSubscription.objects.values_list("uri", flat=True)) == [local.uri]
     assert WebhookSubscription.objects.get().signing_key == local.signing_key
 
@@ -98,7 +101,7 @@ def test_db_backend_callback_only_enqueues_then_the_worker_subscribes(
     _run_worker()
     assert _fresh(conn).webhook_status == Status.ACTIVE
     assert WebhookSubscription.objects.filter(connection=conn).count() == 1
-    assert [w["user"] for w in _remote_subscriptions(sb)] == [mia.uri]
+    assert [w["user"] for w in remote_subscriptions(sb)] == [mia.uri]
     assert mia.visible() == mia.hosted_in_sandbox() != set()  # the first sync ran too
     booking = mia.book()  # and deliveries arrive on the new subscription
     assert [d.status for d in sb.deliveries] == [202]
@@ -109,7 +112,7 @@ def test_db_backend_callback_only_enqueues_then_the_worker_subscribes(
     ensure_connection_subscription_task.enqueue(connection_id=conn.pk)
     ensure_connection_subscription_task.enqueue(connection_id=conn.pk)
     _run_worker()
-    assert len(_remote_subscriptions(sb)) == 1
+    assert len(remote_subscriptions(sb)) == 1
     assert WebhookSubscription.objects.count() == 1
 
 
@@ -190,7 +193,7 @@ def test_a_worker_killed_mid_task_leaves_a_claim_that_expires(
 
     _age(conn, LEASE + timedelta(seconds=1))
     assert f"connection {conn.pk} subscription: active (created" in _sync_all()
-    remote = _remote_subscriptions(sb)
+    remote = remote_subscriptions(sb)
     assert len(remote) == 1 and remote[0]["uri"] != orphan["uri"]
     assert WebhookSubscription.objects.get(connection=conn).uri == remote[0]["uri"]
     mia.book()
@@ -235,7 +238,7 @@ def test_a_missing_scope_is_refused_before_any_call(
     assert fresh.webhook_status == Status.REFUSED
     assert "scheduled_events:read" in fresh.webhook_error
     assert not any("webhook" in op for op in _api_calls(sb))
-    assert not _remote_subscriptions(sb)
+    assert not remote_subscriptions(sb)
 
 
 def test_calendly_failing_marks_it_failed_and_the_next_run_repairs(

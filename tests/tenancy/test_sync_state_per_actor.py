@@ -13,17 +13,21 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 
-from django_calendly.models import CalendlyConnection, SyncState, WebhookSubscription
+from django_calendly.models import (
+    CalendlyConnection,
+    ScheduledEvent,
+    SyncState,
+    WebhookSubscription,
+)
 from django_calendly.services.sync import (
     invalidate_app_organization,
     local_organization,
     sync_scheduled_events,
 )
 from django_calendly.services.tenancy import sync_connection
-from django_calendly.sync.engine import SyncAlreadyRunning
+from django_calendly.sync.engine import SyncActorGone, SyncAlreadyRunning, SyncEngine, SyncOptions
 
-from .test_connections_as_tenants import Member
-from .test_connections_as_tenants import _tenancy_settings as _tenancy_settings
+from .members import Member
 from .test_connections_as_tenants import members as members
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -156,3 +160,37 @@ def test_the_admin_lists_each_state_with_its_actor() -> None:
     detail = browser.get(f"/admin/calendly/syncstate/{cleo.sync_states.get().pk}/change/")
     assert detail.status_code == 200
     assert browser.get("/admin/calendly/syncstate/?connection__isempty=1").status_code == 200
+
+
+def test_a_disconnect_during_the_connections_sync_stops_it_cleanly(
+    calendly_sandbox: Any, members: tuple[Member, Member], no_webhooks: None
+) -> None:
+    """Its state went with the connection: the sync stops at the next page (rolled back,
+    its rows attributed to nobody) instead of inserting a state row for a deleted
+    connection and failing on the foreign key."""
+    mia, _ = members
+    conn = mia.connect()
+    SyncState.objects.all().delete()
+    ScheduledEvent.objects.all().delete()
+
+    def disconnect_once(stats: Any) -> None:  # after the event types, before the events
+        if stats.stage == "event types" and CalendlyConnection.objects.exists():
+            CalendlyConnection.objects.filter(pk=conn.pk).delete()
+
+    with pytest.raises(SyncActorGone, match=f"Connection {conn.pk} was disconnected"):
+        sync_connection(conn, progress=disconnect_once)
+    assert not SyncState.objects.exists()
+    assert not ScheduledEvent.objects.exists()  # the page was rolled back
+
+
+def test_the_sync_task_of_a_connection_disconnected_at_its_start_is_a_skip(
+    calendly_sandbox: Any, members: tuple[Member, Member], no_webhooks: None
+) -> None:
+    mia, _ = members
+    conn = mia.connect()
+    pk = conn.pk
+    conn.delete()
+    engine = SyncEngine(None, SyncOptions(scope="user", scope_uri=mia.uri, connection_id=pk))
+    with pytest.raises(SyncActorGone, match="no longer exists"):
+        engine.run()
+    assert not SyncState.objects.exists()

@@ -47,7 +47,7 @@ def mark_seen(model: type[models.Model], uris: Iterable[str], connection_id: int
         manager.filter(uri__in=wanted, seen_by_app=False).update(seen_by_app=True)
         return len(wanted)
     with transaction.atomic():
-        if not _hold_connection(connection_id):
+        if not hold_connection(connection_id):
             return 0
         through = _through(model)
         column = _row_column(model)
@@ -59,7 +59,7 @@ def mark_seen(model: type[models.Model], uris: Iterable[str], connection_id: int
     return len(ids)
 
 
-def _hold_connection(connection_id: int) -> bool:
+def hold_connection(connection_id: int) -> bool:
     """Whether the connection exists, kept so until the caller's transaction ends.
 
     On PostgreSQL its row is locked ``FOR KEY SHARE`` (the lock a foreign-key check takes;

@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.db import IntegrityError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -175,6 +176,19 @@ def ensure_for_connection(connection_id: int) -> dict[str, Any]:
         )
         _record(connection_id, Status.FAILED, message)
         raise
+    except IntegrityError:
+        if CalendlyConnection.objects.filter(pk=connection_id).exists():
+            _record(connection_id, Status.FAILED, "unexpected error; see the task's log")
+            raise
+        # Disconnected while Calendly was creating it: the local record's foreign key
+        # failed. Its key is stored nowhere, so Calendly's deliveries to it are refused
+        # and Calendly disables it; the revoked token cannot delete it.
+        logger.warning(
+            "Connection %s was disconnected while its webhook subscription was made; "
+            "its deliveries are refused.", connection_id,
+        )
+        return {"skipped": f"connection {connection_id} was disconnected meanwhile",
+                "connection": None}
     except BaseException:
         # Anything else (a database error, a bug): leave "failed" behind, not a claim
         # that blocks the retry for LEASE, and let the backend record the traceback.

@@ -64,7 +64,7 @@ def sync_connection_task(
     from ..models import CalendlyConnection
     from ..services.errors import NotConfigured
     from ..services.tenancy import sync_connection
-    from .engine import SyncAlreadyRunning
+    from .engine import SyncActorGone, SyncAlreadyRunning
 
     connection = CalendlyConnection.objects.filter(pk=connection_id).first()
     if connection is None:
@@ -79,7 +79,7 @@ def sync_connection_task(
             until=parse_datetime(until) if until else None,
             full=full,
         )
-    except SyncAlreadyRunning as exc:
+    except (SyncAlreadyRunning, SyncActorGone) as exc:  # gone: disconnected meanwhile
         return {"skipped": str(exc), "connection": connection_id}
     except NotConfigured as exc:  # the refresh was refused just now: it needs reconnecting
         return {"skipped": exc.message, "connection": connection_id}
