@@ -1,6 +1,7 @@
 """Admin: the webhook delivery log (with a working replay), the subscriptions this app
 created (never showing their signing keys), read-only views of the local mirror, and the
-users' Calendly connections (never showing their tokens)."""
+users' Calendly connections (never showing their tokens), and the pull sync's state per
+scope and actor."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from .models import (
     InviteeNoShow,
     RoutingFormSubmission,
     ScheduledEvent,
+    SyncState,
     WebhookDelivery,
     WebhookSubscription,
 )
@@ -191,11 +193,14 @@ class RoutingFormSubmissionAdmin(MirrorAdmin):
 class CalendlyConnectionAdmin(ReadOnlyAdmin):
     """Who connected which Calendly account; the tokens themselves are never shown."""
 
-    list_display = ("user", "owner", "organization", "expires_at", "refreshed_at", "healthy")
+    list_display = ("user", "owner", "organization", "expires_at", "refreshed_at", "healthy",
+                    "webhook_status")
+    list_filter = ("webhook_status",)
     list_select_related = ("user",)
     search_fields = ("owner", "organization")
     fields = ("user", "owner", "organization", "scope", "expires_at", "connected_at",
-              "refreshed_at", "last_error")
+              "refreshed_at", "last_error", "webhook_status", "webhook_error",
+              "webhook_checked_at")
     readonly_fields = fields
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -206,3 +211,21 @@ class CalendlyConnectionAdmin(ReadOnlyAdmin):
     @admin.display(boolean=True, description="usable")
     def healthy(self, obj: CalendlyConnection) -> bool:
         return obj.is_usable
+
+
+@admin.register(SyncState)
+class SyncStateAdmin(ReadOnlyAdmin):
+    """Each scope's sync by each actor: a connection's own row, or the app token's."""
+
+    list_display = ("scope", "scope_uri", "actor", "status", "last_started_at",
+                    "last_finished_at")
+    list_filter = ("status", "scope", ("connection", admin.EmptyFieldListFilter))
+    list_select_related = ("connection__user",)
+    search_fields = ("scope_uri", "last_error")
+    fields = ("scope", "scope_uri", "connection", "status", "window_start", "window_end",
+              "resume_token", "last_started_at", "last_finished_at", "counts", "last_error")
+    readonly_fields = fields
+
+    @admin.display(description="actor", ordering="connection")
+    def actor(self, obj: SyncState) -> str:
+        return str(obj.connection) if obj.connection_id else "app token"

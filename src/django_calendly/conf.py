@@ -195,7 +195,8 @@ SETTINGS: dict[str, Setting] = {
     ),
     "WEBHOOK_URL": Setting(
         "", _str, "Absolute URL of this app's webhook receiver; when set, each connection "
-        "gets its own subscription on connect."
+        "gets its own subscription (a task enqueued on connect, repaired by calendly_sync "
+        "--all)."
     ),
     "DISCONNECT_PURGE": Setting(
         False, _bool, "On disconnect, delete the mirror rows only that connection saw."

@@ -26,6 +26,7 @@ LOGGER_NAMES = (
     "httpcore.socks",
     "django_calendly.api",
     "django_calendly.client",
+    "django_calendly.services.connection_webhooks",
     "django_calendly.services.connections",
     "django_calendly.services.tenancy",
     "django_calendly.sync",

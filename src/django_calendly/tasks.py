@@ -15,7 +15,12 @@ try:  # Django >= 6.0
 except ImportError:  # Django 5.2: the backport
     from django_tasks import task
 
-__all__ = ["process_delivery_task", "recover_deliveries_task", "task"]
+__all__ = [
+    "ensure_connection_subscription_task",
+    "process_delivery_task",
+    "recover_deliveries_task",
+    "task",
+]
 
 
 @task()
@@ -43,6 +48,17 @@ def recover_deliveries_task() -> int:
     from .services.webhooks.recovery import recover_deliveries
 
     return len(recover_deliveries().retaken)
+
+
+@task()
+def ensure_connection_subscription_task(connection_id: int) -> dict[str, Any]:
+    """Ensure one ``CalendlyConnection``'s own webhook subscription (enqueued on connect,
+    and by the periodic run for a connection lacking one); idempotent. Returns what
+    happened; a refusal (plan, scopes) is recorded on the connection and returned, a
+    failure to reach Calendly is recorded and raised (``services.connection_webhooks``)."""
+    from .services.connection_webhooks import ensure_for_connection
+
+    return ensure_for_connection(connection_id)
 
 
 def enqueue_delivery(delivery_id: int) -> Any:

@@ -81,7 +81,10 @@ def workers(
     use_rq(tenancy_settings, RQ_URL)
     tenancy_settings.CALENDLY_RATE_LIMIT_STORAGE = LIMIT_URL
     forget_storages()
-    env = rq_env(calendly_sandbox, RQ_URL, RATE_LIMIT_URL=LIMIT_URL)
+    env = rq_env(
+        calendly_sandbox, RQ_URL, RATE_LIMIT_URL=LIMIT_URL,
+        CALENDLY_WEBHOOK_URL=tenancy_settings.CALENDLY_WEBHOOK_URL,  # subscriptions' tasks
+    )
     supervisor = Supervisor(tmp_path)
     try:
         for n, name in enumerate(WORKERS, 1):
@@ -97,6 +100,16 @@ def synced(*members: Member) -> bool:
     assert not SyncState.objects.filter(status=SyncState.Status.FAILED).exists()
     done = SyncState.objects.filter(status=SyncState.Status.SUCCEEDED, scope="user")
     return set(done.values_list("scope_uri", flat=True)) >= {m.uri for m in members}
+
+
+def subscribed(*connections: CalendlyConnection) -> bool:
+    """Each connection's subscription task succeeded (fails at once when one did not)."""
+    states = dict(
+        CalendlyConnection.objects.filter(pk__in=[c.pk for c in connections])
+        .values_list("pk", "webhook_status")
+    )
+    assert not {pk: s for pk, s in states.items() if s in ("refused", "failed")}, states
+    return set(states.values()) == {"active"}
 
 
 def processed(*bookings: dict[str, Any]) -> bool:
@@ -170,9 +183,11 @@ def test_two_users_two_accounts_webhooks_sync_all_on_rq_and_a_disconnect(
     uma.book()  # Uma has no seeded meetings: one before she connects (no webhook for it)
     assert not sb.deliveries
 
-    # -- Two users connect two accounts: a subscription each, a first sync each (on RQ).
+    # -- Two users connect two accounts: a subscription each, a first sync each (on RQ:
+    # the callbacks only enqueue them).
     mia_conn, uma_conn = mia.connect(), uma.connect()
     assert mia_conn.owner == mia.uri and uma_conn.owner == uma.uri
+    workers.wait_until(lambda: subscribed(mia_conn, uma_conn))
     remote = {w["user"]: w for w in remote_subscriptions(sb)}
     assert set(remote) == {mia.uri, uma.uri}
     local = dict(WebhookSubscription.objects.values_list("connection_id", "uri"))

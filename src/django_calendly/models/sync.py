@@ -4,7 +4,15 @@ from django.db import models
 
 
 class SyncState(models.Model):
-    """Progress of the pull sync for one scope (an organization or a user)."""
+    """Progress of the pull sync of one scope (an organization or a user) by one actor.
+
+    A connection syncing a user and the app's token syncing the same user (or their
+    organization) run separately, with their own tokens and their own progress, window,
+    resume token and error: one row each (``connection``: the actor; null: the app's
+    token). Two conditional unique constraints say "one row per scope and actor": a plain
+    unique constraint on (scope, scope_uri, connection) would let any number of app rows
+    through, as NULLs are distinct in SQL (and ``nulls_distinct`` needs PostgreSQL 15).
+    """
 
     class Status(models.TextChoices):
         IDLE = "idle"
@@ -14,6 +22,14 @@ class SyncState(models.Model):
 
     scope = models.CharField(max_length=20)  # "organization" or "user"
     scope_uri = models.CharField(max_length=500)
+    connection = models.ForeignKey(
+        "calendly.CalendlyConnection",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,  # a disconnected connection's progress goes with it
+        related_name="sync_states",
+        help_text="Whose token syncs it; empty: the app's own token.",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.IDLE)
     window_start = models.DateTimeField(null=True, blank=True)
     window_end = models.DateTimeField(null=True, blank=True)
@@ -27,8 +43,18 @@ class SyncState(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["scope", "scope_uri"], name="calendly_sync_scope")
+            models.UniqueConstraint(
+                fields=["scope", "scope_uri"],
+                condition=models.Q(connection__isnull=True),
+                name="calendly_sync_scope_app",
+            ),
+            models.UniqueConstraint(
+                fields=["scope", "scope_uri", "connection"],
+                condition=models.Q(connection__isnull=False),
+                name="calendly_sync_scope_connection",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.scope} {self.scope_uri} ({self.status})"
+        actor = f"connection {self.connection_id}" if self.connection_id else "app token"
+        return f"{self.scope} {self.scope_uri} by {actor} ({self.status})"

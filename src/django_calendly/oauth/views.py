@@ -112,5 +112,10 @@ def status(request: HttpRequest) -> HttpResponse:
             "missing_scopes": missing_scopes(granted, requested),
             "expires_at": connection.expires_at.isoformat(),
             "error": connection.last_error or None,
+            # Its own webhook subscription, made by a task after the connect.
+            "webhook": {
+                "status": connection.webhook_status or None,
+                "error": connection.webhook_error or None,
+            },
         }
     )

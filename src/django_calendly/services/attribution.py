@@ -3,9 +3,10 @@
 One Calendly event seen through two connections is one row, visible to both: rows record
 their viewers (``seen_by`` many-to-many, ``seen_by_app``) instead of being copied per
 viewer. Writers call ``mark_seen`` with the URIs they just wrote or listed: the pull sync
-per page (``sync.engine``), webhook processing per delivery (``webhooks.processing``).
+per page (``sync.engine``), webhook processing per delivery (``webhooks.processing``,
+with the rows each family's handler wrote or is about: ``Context.saw``).
 Invitees follow their event (visibility reads ``Invitee.event``), so only events and
-event types carry viewers.
+event types carry viewers: an invitee or no-show delivery records the invitee's event.
 
 An actor is a ``CalendlyConnection`` id, or ``None`` for the app's own token.
 """
@@ -46,7 +47,7 @@ def mark_seen(model: type[models.Model], uris: Iterable[str], connection_id: int
         manager.filter(uri__in=wanted, seen_by_app=False).update(seen_by_app=True)
         return len(wanted)
     with transaction.atomic():
-        if not _hold_connection(connection_id):
+        if not hold_connection(connection_id):
             return 0
         through = _through(model)
         column = _row_column(model)
@@ -58,7 +59,7 @@ def mark_seen(model: type[models.Model], uris: Iterable[str], connection_id: int
     return len(ids)
 
 
-def _hold_connection(connection_id: int) -> bool:
+def hold_connection(connection_id: int) -> bool:
     """Whether the connection exists, kept so until the caller's transaction ends.
 
     On PostgreSQL its row is locked ``FOR KEY SHARE`` (the lock a foreign-key check takes;

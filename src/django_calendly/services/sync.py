@@ -110,9 +110,9 @@ def local_organization(user: Any = None) -> str:
 
     A user who connected their own Calendly account (OAuth) reads their organization's.
     Anyone else reads the app's: ``CALENDLY_ORGANIZATION`` when set; otherwise the
-    organization of the most recent sync (what the token's user belonged to then);
-    otherwise that of the newest webhook subscription this app created (a project that
-    only receives webhooks). Empty when none is known.
+    organization of the app token's most recent sync (what the token's user belonged to
+    then); otherwise that of the newest webhook subscription the app (not a connection)
+    created (a project that only receives webhooks). Empty when none is known.
     """
     if (
         user is not None
@@ -134,9 +134,14 @@ def local_organization(user: Any = None) -> str:
 
 
 def _app_organization_from_db() -> str:
-    """The organization of the most recent sync, else of the newest subscription (2 queries)."""
+    """The organization of the app token's most recent sync, else of the app's newest
+    subscription (2 queries). A connection's sync or subscription says nothing about the
+    app's organization: connections may belong to other organizations."""
     state = (
-        SyncState.objects.exclude(last_started_at=None).order_by("-last_started_at").first()
+        SyncState.objects.filter(connection=None)
+        .exclude(last_started_at=None)
+        .order_by("-last_started_at")
+        .first()
     )
     if state is not None:
         if state.scope == SCOPE_ORGANIZATION:
@@ -145,7 +150,8 @@ def _app_organization_from_db() -> str:
         if from_counts:
             return from_counts
     subscribed = (
-        WebhookSubscription.objects.exclude(organization="")
+        WebhookSubscription.objects.filter(connection=None)
+        .exclude(organization="")
         .order_by("-created_at")
         .values_list("organization", flat=True)
         .first()

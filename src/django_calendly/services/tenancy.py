@@ -5,15 +5,17 @@ rate-limited per Calendly user), and everything it writes is attributed to that 
 (``services.attribution``), so what a connected user sees follows from what their own
 account saw. The lifecycle:
 
-- connect (``on_connected``, from the OAuth callback): when ``CALENDLY_WEBHOOK_URL`` is set,
-  ensure the connection's own webhook subscription (its own signing key, its own callback
-  URL: Calendly allows one subscription per URL, so each connection's URL carries
-  ``?connection=<id>``; the receiver attributes a delivery by the key that verified it,
-  not by the URL), then enqueue its first sync; send ``calendly_connected``;
+- connect (``on_connected``, from the OAuth callback): send ``calendly_connected``; once
+  the connection is committed, enqueue the task ensuring its own webhook subscription when
+  ``CALENDLY_WEBHOOK_URL`` is set (``connection_webhooks``: its own signing key, its own
+  callback URL; the receiver attributes a delivery by the key that verified it, not by
+  the URL), then its first sync. The callback itself never calls Calendly for these;
 - sync (``sync_connection``): at user scope (the connection's Calendly user), or at
   organization scope for owner/admin connections when
   ``CALENDLY_CONNECTION_SYNC_SCOPE="organization"``; ``enqueue_syncs`` fans out one task
-  per usable connection (plus the app's token when ``CALENDLY_ACCESS_TOKEN`` is set);
+  per usable connection (plus the app's token when ``CALENDLY_ACCESS_TOKEN`` is set), and
+  one subscription task per usable connection lacking a subscription (a lost task, a
+  killed worker, a refusal a day old);
 - disconnect (``on_disconnecting``) or refresh refused (``on_reconnect_required``): delete
   its subscriptions at Calendly while the token still allows it (and locally in any case,
   so their keys are refused at once), stop syncing it (only usable connections are
@@ -27,14 +29,14 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from .. import signals
 from ..client.errors import CalendlyError
 from ..conf import calendly_settings
-from ..models import CalendlyConnection, WebhookSubscription
+from ..models import CalendlyConnection
 from ..sync.engine import ProgressCallback, SyncStats
 from .attribution import purge_seen_only_by
 
@@ -108,17 +110,21 @@ def sync_connection(
 def syncable_connections() -> list[CalendlyConnection]:
     """The connections a periodic sync covers: those still usable (not awaiting a
     reconnect), oldest first."""
-    return list(
-        CalendlyConnection.objects.filter(last_error="").exclude(owner="").order_by("pk")
-    )
+    return list(_usable().order_by("pk"))
+
+
+def _usable() -> QuerySet[CalendlyConnection]:
+    return CalendlyConnection.objects.filter(last_error="").exclude(owner="")
 
 
 @dataclass
 class Enqueued:
-    """One sync task fanned out: whose (``connection_id``; None: the app's token)."""
+    """One task fanned out: whose (``connection_id``; None: the app's token), and what
+    (``kind``: ``sync``, or ``subscription`` for a connection's webhook subscription)."""
 
     connection_id: int | None
     result: Any = field(repr=False)
+    kind: str = "sync"
 
 
 def enqueue_syncs(
@@ -129,9 +135,13 @@ def enqueue_syncs(
     full: bool = False,
 ) -> list[Enqueued]:
     """One sync task per usable connection, plus one for the app's token when
-    ``CALENDLY_ACCESS_TOKEN`` is set. With a worker backend they run in parallel on the
-    workers; with the Immediate backend they run here, in turn."""
+    ``CALENDLY_ACCESS_TOKEN`` is set; first, one subscription task per usable connection
+    that lacks its webhook subscription (``connection_webhooks``). With a worker backend
+    they run in parallel on the workers; with the Immediate backend they run here, in
+    turn."""
     from ..sync.tasks import sync_connection_task, sync_scope_task
+    from ..tasks import ensure_connection_subscription_task
+    from .connection_webhooks import connections_needing_subscription
 
     window = {  # task arguments are JSON
         "since": since.isoformat() if since else None,
@@ -139,6 +149,13 @@ def enqueue_syncs(
         "full": full,
     }
     queued = [
+        Enqueued(
+            c.pk, ensure_connection_subscription_task.enqueue(connection_id=c.pk),
+            "subscription",
+        )
+        for c in connections_needing_subscription(_usable())
+    ]
+    queued += [
         Enqueued(c.pk, sync_connection_task.enqueue(connection_id=c.pk, **window))
         for c in syncable_connections()
     ]
@@ -147,112 +164,43 @@ def enqueue_syncs(
     return queued
 
 
-# -- webhook subscriptions ------------------------------------------------------------------
-
-
-def webhook_url_for(connection: CalendlyConnection) -> str:
-    """``CALENDLY_WEBHOOK_URL`` with ``connection=<id>`` in its query: Calendly refuses a
-    second subscription for a URL, so each connection needs its own."""
-    base = str(calendly_settings.WEBHOOK_URL)
-    parts = urlsplit(base)
-    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "connection"]
-    query.append(("connection", str(connection.pk)))
-    return urlunsplit(parts._replace(query=urlencode(query)))
-
-
-def ensure_connection_subscription(connection: CalendlyConnection) -> Any:
-    """Ensure (idempotently) the connection's own subscription, at the scope its role and
-    ``CALENDLY_CONNECTION_WEBHOOK_SCOPE`` allow, acting with its token and checked against
-    its granted scopes. Returns the ``EnsureResult``; None when ``CALENDLY_WEBHOOK_URL``
-    is not set. Raises ``WebhooksNotAllowed`` / ``CalendlyError`` as ``ensure_subscription``.
-    """
-    from .webhooks import ensure_subscription
-
-    if not calendly_settings.WEBHOOK_URL:
-        return None
-    client = connection_client(connection)
-    scope = actor_scope(connection, client, calendly_settings.CONNECTION_WEBHOOK_SCOPE)
-    return ensure_subscription(
-        webhook_url_for(connection),
-        scope=scope,
-        client=client,
-        granted_scopes=connection.scope or None,
-        connection=connection,
-    )
-
-
-def delete_connection_subscriptions(connection: CalendlyConnection) -> list[str]:
-    """Delete the connection's subscriptions at Calendly with its token (best effort: a
-    token Calendly no longer accepts cannot), then locally in any case, so their keys
-    are refused at once. Returns the URIs forgotten."""
-    from ..client import CalendlyClient, errors
-    from .connections import ConnectionError, fresh_access_token
-    from .mirror import last_segment
-    from .webhooks import forget_subscription
-
-    uris = list(
-        WebhookSubscription.objects.filter(connection=connection).values_list("uri", flat=True)
-    )
-    if not uris:
-        return []
-    try:
-        token = fresh_access_token(connection)
-    except (ConnectionError, CalendlyError):
-        # Refresh refused or Calendly unreachable: the stored access token may still work.
-        token = connection.access_token
-    with CalendlyClient(
-        token=token,
-        base_url=calendly_settings.BASE_URL,
-        timeout=calendly_settings.TIMEOUT,
-        connect_timeout=calendly_settings.CONNECT_TIMEOUT,
-        max_retries=calendly_settings.REQUEST_MAX_RETRIES,
-        max_retry_wait=calendly_settings.REQUEST_MAX_RETRY_WAIT,
-    ) as client:
-        for uri in uris:
-            try:
-                client.webhooks.delete(last_segment(uri))
-            except errors.NotFound:
-                pass
-            except CalendlyError as exc:
-                logger.warning(
-                    "Could not delete webhook subscription %s of connection %s at Calendly "
-                    "(%s); forgetting it here, so its deliveries are refused.",
-                    uri, connection.pk, type(exc).__name__,
-                )
-            forget_subscription(uri)
-    return uris
-
-
 # -- lifecycle --------------------------------------------------------------------------------
 
 
 def on_connected(connection: CalendlyConnection) -> None:
-    """After a successful OAuth callback: the connection's subscription, its first sync,
-    ``calendly_connected``. A refusal (plan, scopes, role) is logged, not raised: the
-    connection itself works, and the periodic sync still covers it."""
-    from .webhooks import InvalidSubscription, WebhooksNotAllowed
+    """After a successful OAuth callback: ``calendly_connected`` now; once the connection
+    is committed, the tasks that make its webhook subscription (when
+    ``CALENDLY_WEBHOOK_URL`` is set) and its first sync. Nothing here calls Calendly, so
+    a slow or refusing Calendly cannot fail or slow the callback; a broken queue is logged
+    and the periodic run catches up (``enqueue_syncs``)."""
+    from ..sync.tasks import sync_connection_task
+    from ..tasks import ensure_connection_subscription_task
+    from .connection_webhooks import mark_pending
 
-    try:
-        ensure_connection_subscription(connection)
-    except (WebhooksNotAllowed, InvalidSubscription, CalendlyError) as exc:
-        logger.warning(
-            "No webhook subscription for connection %s: %s", connection.pk, exc
-        )
     pk = connection.pk
+    subscribe = bool(calendly_settings.WEBHOOK_URL)
+    if subscribe:
+        mark_pending(connection)
 
-    def first_sync() -> None:
-        from ..sync.tasks import sync_connection_task
+    def enqueue() -> None:
+        if subscribe:
+            _enqueue_safely(ensure_connection_subscription_task, pk, "webhook subscription")
+        _enqueue_safely(sync_connection_task, pk, "first sync")
 
-        try:
-            sync_connection_task.enqueue(connection_id=pk)
-        except Exception:  # a broken queue must not fail the connect; the periodic run syncs
-            logger.exception("Could not enqueue the first sync of connection %s.", pk)
-
-    transaction.on_commit(first_sync)
     signals.calendly_connected.send(sender=CalendlyConnection, connection=connection)
+    transaction.on_commit(enqueue)
+
+
+def _enqueue_safely(task: Any, connection_id: int, what: str) -> None:
+    try:
+        task.enqueue(connection_id=connection_id)
+    except Exception:  # a broken queue must not fail the connect; the periodic run repairs
+        logger.exception("Could not enqueue the %s of connection %s.", what, connection_id)
 
 
 def _retire(connection: CalendlyConnection) -> dict[str, int]:
+    from .connection_webhooks import delete_connection_subscriptions
+
     delete_connection_subscriptions(connection)
     if calendly_settings.DISCONNECT_PURGE:
         return purge_seen_only_by(connection.pk)
@@ -275,6 +223,9 @@ def on_reconnect_required(connection: CalendlyConnection) -> None:
     is reporting the refusal."""
     try:
         _retire(connection)
+        CalendlyConnection.objects.filter(pk=connection.pk).update(
+            webhook_status=CalendlyConnection.WebhookStatus.NONE
+        )
     except Exception:
         logger.exception("Could not retire broken connection %s.", connection.pk)
     signals.calendly_reconnect_required.send(sender=CalendlyConnection, connection=connection)

@@ -3,6 +3,7 @@
 from .engine import (
     SCOPE_ORGANIZATION,
     SCOPE_USER,
+    SyncActorGone,
     SyncAlreadyRunning,
     SyncEngine,
     SyncError,
@@ -16,6 +17,7 @@ __all__ = [
     "SCOPE_ORGANIZATION",
     "SCOPE_USER",
     "RateLimitPacer",
+    "SyncActorGone",
     "SyncAlreadyRunning",
     "SyncEngine",
     "SyncError",

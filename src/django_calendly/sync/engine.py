@@ -51,7 +51,7 @@ from ..client.positions import StartTimePosition
 from ..conf import calendly_settings
 from ..models import EventType, Invitee, ScheduledEvent, SyncState
 from ..services import mirror
-from ..services.attribution import mark_seen
+from ..services.attribution import hold_connection, mark_seen
 from .pacing import RateLimitPacer
 
 logger = logging.getLogger("django_calendly.sync")
@@ -72,6 +72,10 @@ class SyncError(Exception):
 
 class SyncAlreadyRunning(SyncError):
     """Another run of the same scope is in progress."""
+
+
+class SyncActorGone(SyncError):
+    """The connection syncing was disconnected: its sync state went with it; stop."""
 
 
 @dataclass
@@ -125,7 +129,8 @@ class SyncOptions:
     dry_run: bool = False  # list, compare, write nothing, fetch no invitees
     concurrency: int = 4
     # Who is syncing (services/attribution.py): a CalendlyConnection id, None for the
-    # app's own token. Every row listed (changed or not) is marked as seen by it.
+    # app's own token. Every row listed (changed or not) is marked as seen by it, and its
+    # progress is its own SyncState row.
     connection_id: int | None = None
 
 
@@ -241,6 +246,10 @@ class SyncEngine:
         if self._progress is not None:
             self._progress(self.stats)
 
+    def _actor(self) -> str:
+        connection_id = self.options.connection_id
+        return f"connection {connection_id}" if connection_id is not None else "the app's token"
+
     def _scope_params(self) -> dict[str, str]:
         return {self.options.scope: self.options.scope_uri}
 
@@ -249,15 +258,21 @@ class SyncEngine:
     def _claim_state(self) -> SyncState:
         opts = self.options
         with transaction.atomic():
+            # Kept until this commits, so a disconnect cannot delete the connection between
+            # here and the insert below (its foreign key is checked at the commit).
+            if opts.connection_id is not None and not hold_connection(opts.connection_id):
+                raise SyncActorGone(f"Connection {opts.connection_id} no longer exists.")
+            # The actor's own row: a connection's progress never mixes with the app's.
             state, _ = SyncState.objects.select_for_update().get_or_create(
-                scope=opts.scope, scope_uri=opts.scope_uri
+                scope=opts.scope, scope_uri=opts.scope_uri, connection_id=opts.connection_id
             )
             now = timezone.now()
             heartbeat = state.counts.get("heartbeat_at") if isinstance(state.counts, dict) else None
             beat = mirror.parse_time(heartbeat) or state.last_started_at
             if state.status == SyncState.Status.RUNNING and beat and now - beat < STALE_RUN:
                 raise SyncAlreadyRunning(
-                    f"A sync of {opts.scope} {opts.scope_uri} is already running "
+                    f"A sync of {opts.scope} {opts.scope_uri} by {self._actor()} is already "
+                    "running "
                     f"(started {state.last_started_at:%Y-%m-%d %H:%M:%S} UTC)."
                 )
             # Where the stored resume token points (the counts are rewritten just below).
@@ -283,7 +298,19 @@ class SyncEngine:
             **self._stored_position,
             "heartbeat_at": timezone.now().isoformat(),
         }
-        state.save(update_fields=["resume_token", "counts"])
+        if not self._update_state(state, ["resume_token", "counts"]):
+            # Disconnected meanwhile (its row went with the connection): stop, and roll
+            # back this page, whose rows would be attributed to nobody.
+            raise SyncActorGone(
+                f"Connection {self.options.connection_id} was disconnected during its sync."
+            )
+
+    @staticmethod
+    def _update_state(state: SyncState, fields: list[str]) -> bool:
+        """Write ``fields`` of the state's row; False when the row is gone (never
+        re-inserted: ``save()`` would, and fail on its deleted connection)."""
+        values = {name: getattr(state, name) for name in fields}
+        return bool(SyncState.objects.filter(pk=state.pk).update(**values))
 
     def _finish(self, status: str, error: str = "") -> None:
         state = self._state
@@ -298,7 +325,10 @@ class SyncEngine:
             state.resume_token = ""
         elif state.resume_token:
             state.counts.update(self._stored_position)  # where the resume token points
-        state.save()
+        fields = ["status", "last_finished_at", "last_error", "counts", "resume_token"]
+        if not self._update_state(state, fields):
+            logger.info("sync state of %s %s is gone (disconnected); nothing to record",
+                        self.options.scope, self.options.scope_uri)
 
     # -- run ------------------------------------------------------------------------------
 
@@ -333,7 +363,8 @@ class SyncEngine:
         self.stats.window_end = end.isoformat()
         if not opts.dry_run:
             state.window_start, state.window_end = start, end
-            state.save(update_fields=["window_start", "window_end"])
+            if not self._update_state(state, ["window_start", "window_end"]):
+                raise SyncActorGone(f"Connection {opts.connection_id} was disconnected.")
 
         try:
             self.stats.stage = "event types"
@@ -344,6 +375,8 @@ class SyncEngine:
             self.stats.elapsed = time.monotonic() - started
             message = _describe(exc)
             self._finish(SyncState.Status.FAILED, message)
+            if isinstance(exc, SyncActorGone):
+                raise
             if isinstance(exc, CalendlyError | SyncError):
                 raise SyncError(
                     f"Sync of {opts.scope} {opts.scope_uri} failed: {message}. "

@@ -55,14 +55,16 @@ def sync_connection_task(
 ) -> dict[str, Any]:
     """Sync what one ``CalendlyConnection`` sees, with its own token (``services.tenancy``).
 
-    A connection gone (disconnected) or awaiting a reconnect since the task was enqueued
-    returns ``{"skipped": ...}``: nothing is wrong with the task, there is nothing to do.
+    A connection gone (disconnected) or awaiting a reconnect since the task was enqueued,
+    or whose refresh Calendly refuses now, returns ``{"skipped": ...}``: nothing is wrong
+    with the task, there is nothing to do (the refusal is recorded on the connection).
     """
     from django.utils.dateparse import parse_datetime
 
     from ..models import CalendlyConnection
+    from ..services.errors import NotConfigured
     from ..services.tenancy import sync_connection
-    from .engine import SyncAlreadyRunning
+    from .engine import SyncActorGone, SyncAlreadyRunning
 
     connection = CalendlyConnection.objects.filter(pk=connection_id).first()
     if connection is None:
@@ -77,6 +79,8 @@ def sync_connection_task(
             until=parse_datetime(until) if until else None,
             full=full,
         )
-    except SyncAlreadyRunning as exc:
+    except (SyncAlreadyRunning, SyncActorGone) as exc:  # gone: disconnected meanwhile
         return {"skipped": str(exc), "connection": connection_id}
+    except NotConfigured as exc:  # the refresh was refused just now: it needs reconnecting
+        return {"skipped": exc.message, "connection": connection_id}
     return {**stats.as_dict(), "connection": connection_id}

@@ -173,7 +173,13 @@ class Command(BaseCommand):
     def _fan_out(self, since: datetime | None, until: datetime | None, full: bool) -> None:
         """``--all``: enqueue, then report what already finished (the Immediate backend
         runs each task here, in turn; a worker backend leaves them queued)."""
-        queued = enqueue_syncs(since=since, until=until, full=full)
+        try:
+            queued = enqueue_syncs(since=since, until=until, full=full)
+        except Exception as exc:  # the task backend refused (a queue down): say so, briefly
+            raise CommandError(
+                f"Could not enqueue the syncs ({type(exc).__name__}: {exc}); those enqueued "
+                "before it run, the next run enqueues the rest."
+            ) from exc
         if not queued:
             raise CommandError(
                 "Nothing to sync: no usable Calendly connection and no CALENDLY_ACCESS_TOKEN."
@@ -181,26 +187,39 @@ class Command(BaseCommand):
         failed = 0
         for item in queued:
             who = f"connection {item.connection_id}" if item.connection_id else "app token"
+            if item.kind != "sync":
+                who += f" {item.kind}"
             result = item.result
             status = str(getattr(result.status, "value", result.status))
             if not result.is_finished:
                 self.stdout.write(f"{who}: enqueued (task {result.id})")
             elif status == "SUCCESSFUL":
-                value = result.return_value
-                if "skipped" in value:
-                    self.stdout.write(f"{who}: skipped ({value['skipped']})")
-                else:
-                    self.stdout.write(
-                        f"{who}: events {value['events']} ({value['events_written']} "
-                        f"written), invitees {value['invitees']}"
-                    )
+                self.stdout.write(f"{who}: {_summary(result.return_value)}")
             else:
                 failed += 1
                 errors = [e.exception_class_path for e in getattr(result, "errors", [])]
                 self.stderr.write(f"{who}: failed ({', '.join(errors) or status})")
         if failed:
-            raise CommandError(f"{failed} of {len(queued)} syncs failed.")
-        self.stdout.write(self.style.SUCCESS(f"{len(queued)} syncs enqueued."))
+            raise CommandError(f"{failed} of {len(queued)} tasks failed.")
+        syncs = sum(1 for item in queued if item.kind == "sync")
+        repairs = len(queued) - syncs
+        also = f", {repairs} webhook subscription tasks" if repairs else ""
+        self.stdout.write(self.style.SUCCESS(f"{syncs} syncs enqueued{also}."))
+
+
+def _summary(value: dict[str, Any]) -> str:
+    """One finished task's return value, in a few words."""
+    if "skipped" in value:
+        return f"skipped ({value['skipped']})"
+    if "events" in value:
+        return (
+            f"events {value['events']} ({value['events_written']} written), "
+            f"invitees {value['invitees']}"
+        )
+    if value.get("error"):
+        return f"{value.get('status')} ({value['error']})"
+    made = "created" if value.get("created") else "kept"
+    return f"{value.get('status')} ({made} {value.get('subscription', '')})"
 
 
 class _Reporter:

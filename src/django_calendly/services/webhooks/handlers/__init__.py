@@ -181,6 +181,13 @@ def _no_show_parts(ctx: _Context) -> tuple[str, str, Any, Json | None]:
     return str(no_show.get("uri") or ""), uri, no_show.get("created_at"), data
 
 
+def _event_of_invitee(invitee_uri: str) -> str:
+    """The event URI in an invitee URI (``.../scheduled_events/{uuid}/invitees/{uuid}``,
+    REFERENCE.md section 3); "" for any other shape."""
+    event, found, _ = invitee_uri.partition("/invitees/")
+    return event if found and "/scheduled_events/" in event else ""
+
+
 def _handle_no_show(ctx: _Context) -> None:
     deleted = ctx.delivery.event == "invitee_no_show.deleted"
     no_show_uri, invitee_uri, created_at, invitee_data = _no_show_parts(ctx)
@@ -217,7 +224,7 @@ def _handle_no_show(ctx: _Context) -> None:
     if invitee_data is not None and invitee_data.get("email") is not None:
         if deleted:
             invitee_data = {**invitee_data, "no_show": None}
-        _apply_invitee(ctx, invitee_data)
+        _apply_invitee(ctx, invitee_data)  # attributes the invitee's event itself
     else:
         invitee = Invitee.objects.select_for_update().filter(uri=invitee_uri).first()
         if invitee is not None:
@@ -225,6 +232,10 @@ def _handle_no_show(ctx: _Context) -> None:
             if current is not None:
                 invitee.no_show = current
             invitee.save(update_fields=["no_show", "synced_at"])
+        # Attributed like every family: a connection sees an invitee through its event
+        # (services.visibility), so the delivering connection is recorded on the event.
+        ctx.saw(ScheduledEvent, (invitee.event if invitee is not None else "")
+                or _event_of_invitee(invitee_uri))
     signal = signals.invitee_no_show_deleted if deleted else signals.invitee_no_show_created
     rows: list[InviteeNoShow | None] = list(touched) or [None]
     for ns in rows:
