@@ -110,3 +110,29 @@ def test_rows_marked_during_a_disconnect_wait_and_record_nothing(
     assert found["blocked"] is True
     assert found["out"] == {"result": 0}  # the connection was gone when it got the row
     assert seen_by_anyone() == 0
+
+
+def test_two_deliveries_marking_rows_then_refreshing_the_token_do_not_deadlock(
+    connected: CalendlyConnection,
+) -> None:
+    """Each holds the connection FOR KEY SHARE (marking its rows), then a handler calls
+    Calendly as that user, whose token is due: the refresh's lock must not wait for the
+    other's KEY SHARE (FOR UPDATE did, both ways: PostgreSQL's deadlock error)."""
+    CalendlyConnection.objects.filter(pk=connected.pk).update(expires_at=timezone.now())
+    ScheduledEvent.objects.create(uri=EVENT + "2", uuid="RACE2")
+    both_marked = threading.Barrier(2, timeout=10)
+
+    def delivery(uri: str) -> str:
+        with transaction.atomic():  # process_delivery's transaction
+            mark_seen(ScheduledEvent, [uri], connected.pk)
+            both_marked.wait()
+            try:
+                connections.fresh_access_token(CalendlyConnection.objects.get(pk=connected.pk))
+            except connections.ConnectionError:
+                pass  # the sandbox refuses the made-up refresh token: a clean refusal
+        return "ok"
+
+    runs = [in_thread(lambda uri=uri: delivery(uri)) for uri in (EVENT, EVENT + "2")]
+    for thread, _ in runs:
+        thread.join(30)
+    assert [out for _, out in runs] == [{"result": "ok"}, {"result": "ok"}]

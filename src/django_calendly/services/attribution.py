@@ -68,9 +68,9 @@ def hold_connection(connection_id: int) -> bool:
     rows marked here and deletes them with the connection. Without it, a disconnect
     committed between the check and this transaction's commit failed the commit (a foreign
     key violation: the sync's page, or the delivery's processing until its lease ran out).
-    Of the other locks only the token refresh's conflicts with it: marking waits for a
-    refresh in progress (one token call), a refresh for the marking transactions to commit
-    (they make no Calendly call). SQLite serialises writers itself."""
+    The token refresh locks the row ``FOR NO KEY UPDATE``, which does not conflict with
+    it: a handler refreshing the token inside a marking transaction cannot deadlock with
+    another one. SQLite serialises writers itself."""
     if db.vendor != "postgresql":
         return CalendlyConnection.objects.filter(pk=connection_id).exists()
     table = db.ops.quote_name(CalendlyConnection._meta.db_table)

@@ -223,7 +223,12 @@ def fresh_access_token(connection: CalendlyConnection) -> str:
         return connection.access_token
     refused: OAuthError | None = None
     with transaction.atomic():
-        locked = CalendlyConnection.objects.select_for_update().get(pk=connection.pk)
+        # NO KEY UPDATE: refreshes exclude each other, but do not wait for (or deadlock
+        # with) the FOR KEY SHARE of transactions marking rows as seen by this connection
+        # (services/attribution.py), which a webhook handler calling Calendly may be in.
+        locked = (
+            CalendlyConnection.objects.select_for_update(no_key=True).get(pk=connection.pk)
+        )
         if locked.last_error or not locked.expires_within(REFRESH_MARGIN):
             # Another process refreshed (or failed to) while we waited for the lock.
             _copy_tokens(locked, connection)
