@@ -51,7 +51,7 @@ def test_one_query_whose_sql_is_compiled_once(django_user_model: Any) -> None:
     assert [a is not None for a in answers] == [False, True, False]
     assert len(queries) == 3
     assert len({q["sql"].split(" WHERE ")[0] for q in queries}) == 1
-    assert list(lookup._sql) == ["default"]
+    assert list(lookup._plans) == ["default"]
 
 
 def test_the_value_is_a_parameter_never_sql(django_user_model: Any) -> None:
