@@ -74,3 +74,24 @@ def test_connection_for_is_one_query(
     assert found is not None and found.pk == made.pk
     with django_assert_num_queries(0):
         assert connection_for(None) is None
+
+
+def test_its_fallbacks_give_the_same_answer(django_user_model: Any) -> None:
+    """Should a Django version lay out the compiled query differently, ``Manager.raw()``
+    (columns unknown) or the ORM (parameters unexpected) answers instead."""
+    from django_calendly.services.lookups import _Plan
+
+    erin = django_user_model.objects.create_user("erin")
+    made = connect(erin)
+    lookup = RowLookup(CalendlyConnection, "user")
+    fast = lookup.get(erin.pk)
+    plan = lookup._plans["default"]
+    assert plan is not None and plan.columns is not None  # the cursor path is the one used
+    lookup._plans["default"] = _Plan(plan.sql, None, plan.attnames)
+    by_raw = lookup.get(erin.pk)
+    lookup._plans["default"] = None
+    by_orm = lookup.get(erin.pk)
+    assert fast is not None and by_raw is not None and by_orm is not None
+    assert model_to_dict(fast) == model_to_dict(by_raw) == model_to_dict(by_orm)
+    assert fast.pk == by_raw.pk == by_orm.pk == made.pk
+    assert lookup.get(erin.pk + 1000) is None
