@@ -127,3 +127,46 @@ def test_process_storage_paces_a_burst_to_the_limit() -> None:
     assert len(stamps) == 10
     assert _max_in_any_window(stamps, 0.9) <= 4
     assert 2.0 <= max(stamps) - min(stamps) < 3.5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_slots_are_all_or_nothing_and_old_ones_are_pruned() -> None:
+    from django_calendly.models import RateLimitEntry
+
+    store = DatabaseStorage()
+    assert store.acquire_entry("user-g", 5, 1, amount=3)
+    assert not store.acquire_entry("user-g", 5, 1, amount=3)  # 3 + 3 > 5: none taken
+    assert store.acquire_entry("user-g", 5, 1, amount=2)
+    assert not store.acquire_entry("user-g", 5, 1)
+    assert RateLimitEntry.objects.filter(bucket__key="user-g").count() == 5
+    time.sleep(1.05)
+    assert store.acquire_entry("user-g", 5, 1)
+    assert RateLimitEntry.objects.filter(bucket__key="user-g").count() == 1  # pruned
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_storage_survives_its_bucket_deleted_elsewhere() -> None:
+    """Another process's clear() or reset() deletes the bucket this one knows the id of."""
+    from django_calendly.models import RateLimitBucket, RateLimitEntry
+
+    store = DatabaseStorage()
+    assert store.acquire_entry("user-h", 3, 60)
+    RateLimitBucket.objects.filter(key="user-h").delete()  # not through this store
+    assert store.acquire_entry("user-h", 3, 60)
+    assert RateLimitEntry.objects.filter(bucket__key="user-h").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="needs PostgreSQL (DATABASE_URL=postgres://...)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_slots_skip_the_disk_wait_in_their_own_transaction_only() -> None:
+    store = DatabaseStorage()
+    assert store.acquire_entry("user-i", 3, 60)
+    connection = store._connection()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"  # the session's setting is untouched
+    assert connection.get_autocommit()

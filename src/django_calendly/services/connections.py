@@ -22,6 +22,7 @@ from ..client.errors import CalendlyError, OAuthError
 from ..conf import calendly_settings
 from ..models import CalendlyConnection
 from .errors import NotConfigured
+from .lookups import RowLookup
 
 if TYPE_CHECKING:
     from ..client.oauth import OAuthClient, TokenSet
@@ -109,7 +110,11 @@ def connection_for(user: Any) -> CalendlyConnection | None:
     scope reads it too, to tell whether reconnecting can help."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return CalendlyConnection.objects.filter(user=user).first()
+    # On every proxied call: one indexed query, its SQL compiled once per process.
+    return _CONNECTION_OF_USER.get(user.pk)
+
+
+_CONNECTION_OF_USER = RowLookup(CalendlyConnection, "user")  # one-to-one: at most one row
 
 
 MAX_PENDING = 5  # flows one session may have open at once (several tabs)

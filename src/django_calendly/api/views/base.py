@@ -15,6 +15,7 @@ from rest_framework.serializers import Serializer
 from .. import serializers as s
 from ..errors import exception_handler
 from ..idempotency import IdempotentAPIView
+from ..negotiation import QuickContentNegotiation
 from ..parsers import BoundedFormParser, BoundedJSONParser
 from ..permissions import Access, permission_classes_for
 from ..schema import CalendlyAutoSchema, path_uuid
@@ -40,7 +41,8 @@ EVENT_UUID = path_uuid("uuid", "Scheduled event uuid (last segment of its URI)."
 
 class CalendlyAPIView(IdempotentAPIView):
     """Base of the endpoints: JSON in and out, settings-driven permissions, our error shape,
-    ``Idempotency-Key`` on POSTs (``idempotency.IdempotentAPIView``).
+    ``Idempotency-Key`` on POSTs (``idempotency.IdempotentAPIView``), DRF's content
+    negotiation without its parsing for ``Accept: */*`` (``negotiation``).
 
     Input is strict before any serializer sees it (``strict``): no NUL anywhere, and a JSON
     body's values must have their field's JSON type (no coercion)."""
@@ -49,6 +51,7 @@ class CalendlyAPIView(IdempotentAPIView):
     renderer_classes = [JSONRenderer]
     schema = CalendlyAutoSchema()
     parser_classes = [BoundedJSONParser, BoundedFormParser, MultiPartParser]
+    content_negotiation_class = QuickContentNegotiation
 
     def get_permissions(self) -> list[BasePermission]:
         return [permission() for permission in permission_classes_for(self.access)]
