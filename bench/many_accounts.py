@@ -93,6 +93,25 @@ def cpu_seconds(pid: int, *, children: bool = False) -> float:
     return ticks / TICKS
 
 
+def service_cpu_seconds() -> dict[str, float]:
+    """CPU seconds so far of the PostgreSQL and Redis server processes (every database's:
+    other clients of the same servers count too; a backend still running when the run
+    ends counts its whole life)."""
+    out = {"postgres": 0.0, "redis-server": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]
+        if name in out:
+            fields = text.rsplit(")", 1)[1].split()
+            # With the children it has waited for: PostgreSQL's exited backends (a work
+            # horse's connection ends with its job) count in the postmaster's.
+            out[name] += sum(int(f) for f in fields[11:15]) / TICKS
+    return out
+
+
 def machine_ticks() -> tuple[int, int]:
     """(busy, total) jiffies of all CPUs since boot."""
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -312,6 +331,8 @@ def run_sync_all(
         sampler = Sampler(pids)
         cpu_before = {name: cpu_seconds(pid, children=True) for name, pid in pids.items()}
         sandbox_cpu = cpu_seconds(sandbox_pid)
+        services_cpu = service_cpu_seconds()
+        own_cpu = time.process_time()
         busy0, total0 = machine_ticks()
         load_before = os.getloadavg()[0]
         control.post("reset_stats")
@@ -336,6 +357,8 @@ def run_sync_all(
         cpu = {name: cpu_seconds(pid, children=True) - cpu_before[name]
                for name, pid in pids.items()}
         sandbox_cpu = cpu_seconds(sandbox_pid) - sandbox_cpu
+        services_cpu = {k: v - services_cpu[k] for k, v in service_cpu_seconds().items()}
+        own_cpu = time.process_time() - own_cpu
         busy1, total1 = machine_ticks()
         load_after = os.getloadavg()[0]
         failed_jobs = FailedJobRegistry("default", connection=queue_redis).count
@@ -352,6 +375,8 @@ def run_sync_all(
     ))
     events_each = {m["events"] for m in members}
     cores = os.cpu_count() or 1
+    busy_s = (busy1 - busy0) / TICKS
+    elapsed = sorted(float((s.counts or {}).get("elapsed") or 0) for s in done)
     return {
         "workers": workers,
         "tasks_enqueued": enqueued,
@@ -378,9 +403,19 @@ def run_sync_all(
         "peak_rss_mb_worker": {n: round(kb / 1024, 1) for n, kb in sampler.worker_hwm.items()},
         "peak_rss_mb_work_horse": {n: round(kb / 1024, 1)
                                    for n, kb in sampler.horse_hwm.items()},
+        "sync_elapsed_s_median_max": [round(elapsed[len(elapsed) // 2], 2),
+                                      round(elapsed[-1], 2)],
         "cpu_s_workers": round(sum(cpu.values()), 1),
+        "cpu_s_per_call_workers_ms": round(sum(cpu.values()) / calls * 1000, 2),
         "cpu_s_sandbox": round(sandbox_cpu, 1),
         "sandbox_cpu_share_of_one_core": round(sandbox_cpu / wall, 2),
+        "cpu_s_postgres": round(services_cpu["postgres"], 1),
+        "cpu_s_redis": round(services_cpu["redis-server"], 1),
+        "cpu_s_bench_process": round(own_cpu, 1),
+        "cpu_s_machine": round(busy_s, 1),
+        "cpu_s_everything_else": round(
+            busy_s - sum(cpu.values()) - sandbox_cpu - sum(services_cpu.values()) - own_cpu, 1
+        ),
         "machine_busy_cores": round((busy1 - busy0) / (total1 - total0) * cores, 2),
         "cores": cores,
         "load_1min_before_after": [round(load_before, 2), round(load_after, 2)],
