@@ -59,14 +59,13 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def children_of(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    """The children of ``pid`` (``/proc/<pid>/task/<tid>/children``: no walk of /proc)."""
+    found: list[int] = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            found += [int(p) for p in children.read_text().split()]
         except OSError:
             continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
     return found
 
 
@@ -120,7 +119,7 @@ def machine_ticks() -> tuple[int, int]:
 
 
 class Sampler:
-    """Every 0.2 s: the RSS high-water mark of each worker and of its work horses (RQ
+    """Every 0.25 s: the RSS high-water mark of each worker and of its work horses (RQ
     forks one per job; a horse's peak is read while it lives, so it may be missed by up
     to one interval of growth)."""
 
@@ -133,7 +132,7 @@ class Sampler:
         self._thread.start()
 
     def _run(self) -> None:
-        while not self._stop.wait(0.2):
+        while not self._stop.wait(0.25):
             self.sample()
 
     def sample(self) -> None:
@@ -350,7 +349,7 @@ def run_sync_all(
                 break
             if time.monotonic() > deadline:
                 raise SystemExit(f"not done in {timeout:.0f} s:\n{supervisor.logs()}")
-            time.sleep(0.2)
+            time.sleep(1.0)  # two queries a second: the bench's own load stays small
         finished = max(s.last_finished_at for s in done).timestamp()
         wall = finished - began
         sampler.stop()
