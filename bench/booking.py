@@ -7,7 +7,8 @@ bookings a minute per user; the general limit is off); the demo project migrated
 temporary SQLite file with one staff user; gunicorn (2 ``gthread`` workers x 4 threads by
 default) serving it against the sandbox. Then, interleaved, ``--calls`` times:
 
-- through our endpoints (HTTP Basic, a fast hasher as in ``proxy_overhead.py``):
+- through our endpoints (HTTP Basic, a fast hasher as in ``proxy_overhead.py``, both
+  served by ``_common.gunicorn_pair``):
   ``GET event/type/available-times/`` (7 days), then ``POST invitees/`` of the first slot
   with an ``Idempotency-Key`` (our endpoint books, reads the meeting back and writes both
   to the mirror: three Calendly calls and the SQLite writes);
@@ -36,9 +37,7 @@ import argparse
 import base64
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -49,13 +48,107 @@ from typing import Any
 
 import httpx
 
-from proxy_overhead import percentile, stop, wait_until
+from _common import (
+    FAST_HASHER_SETTINGS,
+    demo_env,
+    gunicorn_pair,
+    migrate_with_user,
+    percentile,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
 TOKEN = "bench-booking-token"
 USER, PASSWORD = "bench", "bench-password"
 ADVANCE_EVERY = 200  # bookings between two clock advances (Enterprise: 500 a minute)
+
+
+def measure(
+    args: argparse.Namespace, sandbox_url: str, web_url: str, hello_url: str,
+    control: httpx.Client, direct_ms: list[float], proxied_ms: list[float],
+    hello_ms: list[float], slots_ms: dict[str, list[float]],
+) -> dict[str, Any]:
+    """The interleaved series (appended to the lists given); the sandbox's stats after."""
+    from django_calendly.client import CalendlyClient
+
+    auth = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+    invitee = {"name": "Bench Booker", "email": "bench@example.com", "timezone": "UTC"}
+    booked = 0
+
+    advanced = 0.0  # seconds the sandbox clock is ahead of ours
+
+    def window() -> tuple[str, str]:
+        start = datetime.now(UTC) + timedelta(minutes=5, seconds=advanced)
+        return start.isoformat(), (start + timedelta(days=7)).isoformat()
+
+    def after_booking(event_uri: str) -> None:
+        nonlocal booked, advanced
+        control.post("/_sandbox/cancel", json={"event": event_uri}).raise_for_status()
+        booked += 1
+        if os.environ.get("BENCH_PROGRESS"):
+            print(f"booked {booked} at {time.strftime('%X')}", file=sys.stderr)
+        if booked % ADVANCE_EVERY == 0:
+            control.post("/_sandbox/advance_clock", json={"seconds": 61}).raise_for_status()
+            advanced += 61
+
+    with (
+        CalendlyClient(token=TOKEN, base_url=sandbox_url, max_retries=0) as direct,
+        httpx.Client(base_url=web_url, timeout=30, headers={"Authorization": auth}) as web,
+        httpx.Client(base_url=hello_url, timeout=30) as bare,
+    ):
+        me = direct.users.me()
+        event_type = next(
+            et["uri"] for et in direct.event_types.list(user=me["uri"], active=True).items
+            if direct.event_types.get_availability_schedules(et["uri"])
+        )
+
+        def through_endpoints() -> str:
+            start, end = window()
+            began = time.perf_counter()
+            times = web.get("/modules/calendly/event/type/available-times/", params={
+                "event_type": event_type, "start_time": start, "end_time": end,
+            })
+            if times.status_code != 200 or not times.json()["collection"]:
+                raise SystemExit(f"no slots: {times.status_code} {times.text[:300]}")
+            slot = times.json()["collection"][0]["start_time"]
+            slots_ms["proxied"].append((time.perf_counter() - began) * 1000)
+            answer = web.post(
+                "/modules/calendly/invitees/",
+                json={"event_type": event_type, "start_time": slot, "invitee": invitee},
+                headers={"Idempotency-Key": uuid.uuid4().hex},
+            )
+            if answer.status_code != 201 or answer.json()["scheduled_event"] is None:
+                raise SystemExit(f"booking failed: {answer.status_code} {answer.text[:300]}")
+            return str(answer.json()["scheduled_event"]["uri"])
+
+        def directly() -> str:
+            start, end = window()
+            began = time.perf_counter()
+            slots = direct.availability.event_type_available_times(event_type, start, end)
+            slots_ms["direct"].append((time.perf_counter() - began) * 1000)
+            made = direct.invitees.create(
+                event_type=event_type, start_time=slots[0]["start_time"], invitee=invitee
+            )
+            event = direct.scheduled_events.get(made["event"].rsplit("/", 1)[-1])
+            return str(event["uri"])
+
+        for _ in range(10):  # warm up: connections, imports, the first SQLite pages
+            after_booking(through_endpoints())
+            after_booking(directly())
+            bare.get("/").raise_for_status()
+        # Interleaved, so that the load of the machine weighs on both series alike.
+        for _ in range(args.calls):
+            began = time.perf_counter()
+            uri = directly()
+            direct_ms.append((time.perf_counter() - began) * 1000)
+            after_booking(uri)
+            began = time.perf_counter()
+            uri = through_endpoints()
+            proxied_ms.append((time.perf_counter() - began) * 1000)
+            after_booking(uri)
+        for _ in range(args.calls):
+            began = time.perf_counter()
+            bare.get("/").raise_for_status()
+            hello_ms.append((time.perf_counter() - began) * 1000)
+    return dict(control.get("/_sandbox/stats").json())
 
 
 def main() -> int:
@@ -65,36 +158,16 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     args = parser.parse_args()
 
-    from django_calendly.client import CalendlyClient
-    from django_calendly.sandbox import SandboxProcess, free_port
+    from django_calendly.sandbox import SandboxProcess
 
     tmp = Path(tempfile.mkdtemp(prefix="calendly-bench-booking-"))
-    web_port, hello_port = free_port(), free_port()
-    (tmp / "bench_settings.py").write_text(
-        "from demo.settings import *  # noqa: F403\n"
-        'PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]\n'
-    )
-    (tmp / "bench_hello_wsgi.py").write_text(
-        "def application(environ, start_response):\n"
-        "    start_response('200 OK', [('Content-Type', 'application/json'),"
-        " ('Content-Length', '2')])\n"
-        "    return [b'{}']\n"
-    )
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(tmp), str(ROOT / "example"), str(ROOT / "src")]),
-        "DJANGO_SETTINGS_MODULE": "bench_settings",
-        "DJANGO_DEBUG": "0",
-        "DEMO_SQLITE_PATH": str(tmp / "db.sqlite3"),
-        "CALENDLY_ACCESS_TOKEN": TOKEN,
-        # The app's shared per-user limiter (database) stays on, so its cost is measured,
-        # with a ceiling the run never reaches: at 500 a minute (Calendly's) it would pace
-        # the run, holding requests until the minute passes.
-        "CALENDLY_RATE_LIMIT_PER_MINUTE": "1000000",
-    }
-    env.pop("DATABASE_URL", None)
+    (tmp / "bench_settings.py").write_text(FAST_HASHER_SETTINGS)
+    env = demo_env(tmp, "bench_settings", TOKEN)
+    # The app's shared per-user limiter (database) stays on, so its cost is measured,
+    # with a ceiling the run never reaches: at 500 a minute (Calendly's) it would pace
+    # the run, holding requests until the minute passes.
+    env["CALENDLY_RATE_LIMIT_PER_MINUTE"] = "1000000"
     sandbox: SandboxProcess | None = None
-    gunicorn = hello = None
     direct_ms: list[float] = []
     proxied_ms: list[float] = []
     hello_ms: list[float] = []
@@ -105,125 +178,16 @@ def main() -> int:
         sandbox_url = env["CALENDLY_BASE_URL"] = sandbox.url
         env["CALENDLY_ORGANIZATION"] = sandbox.info()["organization"]
         control = httpx.Client(base_url=sandbox_url, timeout=10)
-
-        manage = [sys.executable, str(ROOT / "example" / "manage.py")]
-        subprocess.run([*manage, "migrate", "-v", "0"], env=env, check=True)  # noqa: S603
-        subprocess.run(  # noqa: S603
-            [*manage, "shell", "-c",
-             "from django.contrib.auth.models import User; "
-             f"User.objects.create_user({USER!r}, password={PASSWORD!r}, is_staff=True)"],
-            env=env, check=True,
-        )
+        migrate_with_user(env, USER, PASSWORD)
         worker_args = [
             "-w", str(args.workers), "--worker-class", "gthread",
             "--threads", str(args.threads), "--log-level", "warning",
         ]
-        gunicorn = subprocess.Popen(  # noqa: S603
-            [str(VENV_BIN / "gunicorn"), "demo.wsgi", *worker_args,
-             "--chdir", str(ROOT / "example"), "-b", f"127.0.0.1:{web_port}"],
-            env=env,
-        )
-        hello = subprocess.Popen(  # noqa: S603
-            [str(VENV_BIN / "gunicorn"), "bench_hello_wsgi", *worker_args,
-             "--chdir", str(tmp), "-b", f"127.0.0.1:{hello_port}"],
-            env=env,
-        )
-
-        def listening(port: int) -> Any:
-            def check() -> bool:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    return True
-
-            return check
-
-        wait_until(listening(web_port), "gunicorn")
-        wait_until(listening(hello_port), "the hello-world gunicorn")
-
-        auth = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
-        invitee = {"name": "Bench Booker", "email": "bench@example.com", "timezone": "UTC"}
-        booked = 0
-
-        advanced = 0.0  # seconds the sandbox clock is ahead of ours
-
-        def window() -> tuple[str, str]:
-            start = datetime.now(UTC) + timedelta(minutes=5, seconds=advanced)
-            return start.isoformat(), (start + timedelta(days=7)).isoformat()
-
-        def after_booking(event_uri: str) -> None:
-            nonlocal booked, advanced
-            control.post("/_sandbox/cancel", json={"event": event_uri}).raise_for_status()
-            booked += 1
-            if os.environ.get("BENCH_PROGRESS"):
-                print(f"booked {booked} at {time.strftime('%X')}", file=sys.stderr)
-            if booked % ADVANCE_EVERY == 0:
-                control.post("/_sandbox/advance_clock", json={"seconds": 61}).raise_for_status()
-                advanced += 61
-
-        with (
-            CalendlyClient(token=TOKEN, base_url=sandbox_url, max_retries=0) as direct,
-            httpx.Client(base_url=f"http://127.0.0.1:{web_port}", timeout=30,
-                         headers={"Authorization": auth}) as web,
-            httpx.Client(base_url=f"http://127.0.0.1:{hello_port}", timeout=30) as bare,
-        ):
-            me = direct.users.me()
-            event_type = next(
-                et["uri"] for et in direct.event_types.list(user=me["uri"], active=True).items
-                if direct.event_types.get_availability_schedules(et["uri"])
-            )
-
-            def through_endpoints() -> str:
-                start, end = window()
-                began = time.perf_counter()
-                times = web.get("/modules/calendly/event/type/available-times/", params={
-                    "event_type": event_type, "start_time": start, "end_time": end,
-                })
-                if times.status_code != 200 or not times.json()["collection"]:
-                    raise SystemExit(f"no slots: {times.status_code} {times.text[:300]}")
-                slot = times.json()["collection"][0]["start_time"]
-                slots_ms["proxied"].append((time.perf_counter() - began) * 1000)
-                answer = web.post(
-                    "/modules/calendly/invitees/",
-                    json={"event_type": event_type, "start_time": slot, "invitee": invitee},
-                    headers={"Idempotency-Key": uuid.uuid4().hex},
-                )
-                if answer.status_code != 201 or answer.json()["scheduled_event"] is None:
-                    raise SystemExit(f"booking failed: {answer.status_code} {answer.text[:300]}")
-                return str(answer.json()["scheduled_event"]["uri"])
-
-            def directly() -> str:
-                start, end = window()
-                began = time.perf_counter()
-                slots = direct.availability.event_type_available_times(event_type, start, end)
-                slots_ms["direct"].append((time.perf_counter() - began) * 1000)
-                made = direct.invitees.create(
-                    event_type=event_type, start_time=slots[0]["start_time"], invitee=invitee
-                )
-                event = direct.scheduled_events.get(made["event"].rsplit("/", 1)[-1])
-                return str(event["uri"])
-
-            for _ in range(10):  # warm up: connections, imports, the first SQLite pages
-                after_booking(through_endpoints())
-                after_booking(directly())
-                bare.get("/").raise_for_status()
-            # Interleaved, so that the load of the machine weighs on both series alike.
-            for _ in range(args.calls):
-                began = time.perf_counter()
-                uri = directly()
-                direct_ms.append((time.perf_counter() - began) * 1000)
-                after_booking(uri)
-                began = time.perf_counter()
-                uri = through_endpoints()
-                proxied_ms.append((time.perf_counter() - began) * 1000)
-                after_booking(uri)
-            for _ in range(args.calls):
-                began = time.perf_counter()
-                bare.get("/").raise_for_status()
-                hello_ms.append((time.perf_counter() - began) * 1000)
-        stats = control.get("/_sandbox/stats").json()
+        with gunicorn_pair(env, tmp, worker_args) as served:
+            stats = measure(args, sandbox_url, served.web_url, served.hello_url, control,
+                            direct_ms, proxied_ms, hello_ms, slots_ms)
         control.close()
     finally:
-        stop(gunicorn)
-        stop(hello)
         if sandbox is not None:
             sandbox.stop()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -40,52 +40,24 @@ import argparse
 import base64
 import os
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
+from _common import (
+    FAST_HASHER_SETTINGS,
+    demo_env,
+    gunicorn_pair,
+    migrate_with_user,
+    percentile,
+)
+
 TOKEN = "bench-proxy-token"
 USER, PASSWORD = "bench", "bench-password"
-
-
-def wait_until(check: Any, what: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    last: Exception | None = None
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except Exception as exc:  # not up yet
-            last = exc
-        time.sleep(0.1)
-    raise SystemExit(f"{what} did not come up in {timeout:.0f} s ({last})")
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def stop(process: subprocess.Popen[bytes] | None) -> None:
-    if process is None or process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(5)
 
 
 def main() -> int:
@@ -103,24 +75,13 @@ def main() -> int:
     args = parser.parse_args()
 
     from django_calendly.client import CalendlyClient
-    from django_calendly.sandbox import SandboxProcess, free_port
+    from django_calendly.sandbox import SandboxProcess
 
     tmp = Path(tempfile.mkdtemp(prefix="calendly-bench-"))
-    web_port = free_port()
-    web_url = f"http://127.0.0.1:{web_port}"
     settings_module = "demo.settings"
     if not args.default_hasher:
-        (tmp / "bench_settings.py").write_text(
-            "from demo.settings import *  # noqa: F403\n"
-            'PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]\n'
-        )
+        (tmp / "bench_settings.py").write_text(FAST_HASHER_SETTINGS)
         settings_module = "bench_settings"
-    (tmp / "bench_hello_wsgi.py").write_text(
-        "def application(environ, start_response):\n"
-        "    start_response('200 OK', [('Content-Type', 'application/json'),"
-        " ('Content-Length', '2')])\n"
-        "    return [b'{}']\n"
-    )
     wsgi_app = "demo.wsgi"
     if args.split:
         (tmp / "bench_timing_wsgi.py").write_text(
@@ -135,17 +96,8 @@ def main() -> int:
             "    return django_app(environ, timed_start_response)\n"
         )
         wsgi_app = "bench_timing_wsgi"
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(tmp), str(ROOT / "example"), str(ROOT / "src")]),
-        "DJANGO_SETTINGS_MODULE": settings_module,
-        "DJANGO_DEBUG": "0",
-        "DEMO_SQLITE_PATH": str(tmp / "db.sqlite3"),
-        "CALENDLY_ACCESS_TOKEN": TOKEN,
-    }
-    env.pop("DATABASE_URL", None)
+    env = demo_env(tmp, settings_module, TOKEN)
     sandbox: SandboxProcess | None = None
-    gunicorn = hello = None
     try:
         # Thousands of calls a minute: far over Calendly's limit, so limits are off here.
         sandbox = SandboxProcess(token=TOKEN, seed=args.seed, rate_limit="off")
@@ -154,100 +106,70 @@ def main() -> int:
         control = httpx.Client(
             base_url=sandbox_url, timeout=10, limits=httpx.Limits(keepalive_expiry=600)
         )
-
-        manage = [sys.executable, str(ROOT / "example" / "manage.py")]
-        subprocess.run([*manage, "migrate", "-v", "0"], env=env, check=True)  # noqa: S603
-        subprocess.run(  # noqa: S603
-            [*manage, "shell", "-c",
-             "from django.contrib.auth.models import User; "
-             # staff: only staff may act with the app's token by default (who sees what)
-             f"User.objects.create_user({USER!r}, password={PASSWORD!r}, is_staff=True)"],
-            env=env, check=True,
-        )
+        migrate_with_user(env, USER, PASSWORD)
         worker_args = [
             "-w", str(args.workers), "--worker-class", args.worker_class,
             *(["--threads", str(args.threads)] if args.worker_class == "gthread" else []),
             "--log-level", "warning",
         ]
-        gunicorn = subprocess.Popen(  # noqa: S603
-            [str(VENV_BIN / "gunicorn"), wsgi_app, *worker_args,
-             "--chdir", str(ROOT / "example"), "-b", f"127.0.0.1:{web_port}"],
-            env=env,
-        )
-        hello_port = free_port()
-        hello = subprocess.Popen(  # noqa: S603
-            [str(VENV_BIN / "gunicorn"), "bench_hello_wsgi", *worker_args,
-             "--chdir", str(tmp), "-b", f"127.0.0.1:{hello_port}"],
-            env=env,
-        )
+        with gunicorn_pair(env, tmp, worker_args, wsgi_app) as served:
+            path_template = "/modules/calendly/scheduled/events/{}/"
+            auth = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+            direct_ms: list[float] = []
+            proxied_ms: list[float] = []
+            floor_ms: list[float] = []  # same endpoint, refused before any upstream call
+            hello_ms: list[float] = []  # gunicorn with nothing behind it: the machine's baseline
+            app_ms: dict[str, list[float]] = {"proxied": [], "floor": []}  # with --split
 
-        def listening(port: int) -> Any:
-            def check() -> bool:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    return True
-
-            return check
-
-        wait_until(listening(web_port), "gunicorn")
-        wait_until(listening(hello_port), "the hello-world gunicorn")
-
-        path_template = "/modules/calendly/scheduled/events/{}/"
-        auth = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
-        direct_ms: list[float] = []
-        proxied_ms: list[float] = []
-        floor_ms: list[float] = []  # same endpoint, refused before any upstream call
-        hello_ms: list[float] = []  # gunicorn with nothing behind it: the machine's baseline
-        app_ms: dict[str, list[float]] = {"proxied": [], "floor": []}  # with --split
-
-        def app_time(response: httpx.Response) -> float:
-            return int(response.headers.get("X-Bench-App-Us", "0")) / 1000
-        with (
-            CalendlyClient(token=TOKEN, base_url=sandbox_url, max_retries=0) as direct,
-            httpx.Client(base_url=web_url, timeout=30, headers={"Authorization": auth}) as web,
-            httpx.Client(base_url=f"http://127.0.0.1:{hello_port}", timeout=30) as bare,
-        ):
-            org = direct.users.me()["current_organization"]
-            event = direct.scheduled_events.list(organization=org, count=1).items[0]
-            uuid = event["uri"].rsplit("/", 1)[-1]
-            path = path_template.format(uuid)
-            for _ in range(20):
-                direct.scheduled_events.get(uuid)
-                bare.get("/").raise_for_status()
-            # Connections are counted from here: the control client's and the direct
-            # client's connections are already open, and no proxied call has been made.
-            control.post("/_sandbox/reset_stats").raise_for_status()
-            # Interleaved, so that the load of the machine weighs on both series alike.
-            for _ in range(args.calls):
-                began = time.perf_counter()
-                direct.scheduled_events.get(uuid)
-                direct_ms.append((time.perf_counter() - began) * 1000)
-                began = time.perf_counter()
-                response = web.get(path)
-                proxied_ms.append((time.perf_counter() - began) * 1000)
-                app_ms["proxied"].append(app_time(response))
-                if response.status_code != 200 or response.json() != {"resource": event}:
-                    raise SystemExit(
-                        f"unexpected answer {response.status_code}: {response.text[:300]}"
-                    )
-                # Authenticated, but a bad uuid: 400 before any upstream call. What gunicorn,
-                # Django, the host's middleware and authentication cost without Calendly.
-                began = time.perf_counter()
-                refused = web.get(path_template.format("bad$uuid"))
-                floor_ms.append((time.perf_counter() - began) * 1000)
-                app_ms["floor"].append(app_time(refused))
-                if refused.status_code != 400:
-                    raise SystemExit(f"expected a 400, got {refused.status_code}")
-            # The baseline in a loop of its own, after the measured one: interleaved, its
-            # requests would be one more process between the measured ones.
-            for _ in range(args.calls):
-                began = time.perf_counter()
-                bare.get("/").raise_for_status()
-                hello_ms.append((time.perf_counter() - began) * 1000)
+            def app_time(response: httpx.Response) -> float:
+                return int(response.headers.get("X-Bench-App-Us", "0")) / 1000
+            with (
+                CalendlyClient(token=TOKEN, base_url=sandbox_url, max_retries=0) as direct,
+                httpx.Client(
+                    base_url=served.web_url, timeout=30, headers={"Authorization": auth}
+                ) as web,
+                httpx.Client(base_url=served.hello_url, timeout=30) as bare,
+            ):
+                org = direct.users.me()["current_organization"]
+                event = direct.scheduled_events.list(organization=org, count=1).items[0]
+                uuid = event["uri"].rsplit("/", 1)[-1]
+                path = path_template.format(uuid)
+                for _ in range(20):
+                    direct.scheduled_events.get(uuid)
+                    bare.get("/").raise_for_status()
+                # Connections are counted from here: the control client's and the direct
+                # client's connections are already open, and no proxied call has been made.
+                control.post("/_sandbox/reset_stats").raise_for_status()
+                # Interleaved, so that the load of the machine weighs on both series alike.
+                for _ in range(args.calls):
+                    began = time.perf_counter()
+                    direct.scheduled_events.get(uuid)
+                    direct_ms.append((time.perf_counter() - began) * 1000)
+                    began = time.perf_counter()
+                    response = web.get(path)
+                    proxied_ms.append((time.perf_counter() - began) * 1000)
+                    app_ms["proxied"].append(app_time(response))
+                    if response.status_code != 200 or response.json() != {"resource": event}:
+                        raise SystemExit(
+                            f"unexpected answer {response.status_code}: {response.text[:300]}"
+                        )
+                    # Authenticated, but a bad uuid: 400 before any upstream call. What gunicorn,
+                    # Django, the host's middleware and authentication cost without Calendly.
+                    began = time.perf_counter()
+                    refused = web.get(path_template.format("bad$uuid"))
+                    floor_ms.append((time.perf_counter() - began) * 1000)
+                    app_ms["floor"].append(app_time(refused))
+                    if refused.status_code != 400:
+                        raise SystemExit(f"expected a 400, got {refused.status_code}")
+                # The baseline in a loop of its own, after the measured one: interleaved, its
+                # requests would be one more process between the measured ones.
+                for _ in range(args.calls):
+                    began = time.perf_counter()
+                    bare.get("/").raise_for_status()
+                    hello_ms.append((time.perf_counter() - began) * 1000)
         stats = control.get("/_sandbox/stats").json()
         control.close()
     finally:
-        stop(gunicorn)
-        stop(hello)
         if sandbox is not None:
             sandbox.stop()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -35,6 +35,7 @@ from .resources import (
     Users,
     Webhooks,
 )
+from .tls import default_ssl_context
 from .transport import RateLimitState, Requester, RetryPolicy
 
 try:
@@ -104,6 +105,8 @@ class CalendlyClient:
             transport=transport,
             follow_redirects=False,
             trust_env=trust_env,
+            # One CA bundle load per process, not per client (tls.py).
+            verify=default_ssl_context(trust_env) if transport is None else True,
         )
         self._requester = Requester(
             self._http, self.policy, sleep=sleep, rng=rng, limiter=limiter

@@ -28,6 +28,7 @@ import httpx
 
 from . import errors
 from .client import USER_AGENT
+from .tls import default_ssl_context
 from .transport import Requester, RetryPolicy, parse_retry_after
 from .validation import validate_url
 
@@ -215,6 +216,8 @@ class OAuthClient:
             transport=transport,
             follow_redirects=False,
             trust_env=trust_env,
+            # One CA bundle load per process, not per client (tls.py).
+            verify=default_ssl_context(trust_env) if transport is None else True,
         )
         self._requester = Requester(
             self._http,

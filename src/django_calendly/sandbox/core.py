@@ -16,6 +16,7 @@ from ..client.operations import ALL_SCOPES
 from .clock import Clock, check_rate, iso, parse_param_time
 from .delivery import Deliverer, Delivery, Retries, RetryTimer, prepare
 from .errors import OAuthProblem
+from .limits import FixedWindows
 from .oauth import OAuthServer, check_scopes
 from .paging import DEFAULT_TTL, TokenContext
 from .routes.no_shows import mark_no_show, no_show_event, unmark_no_show
@@ -96,7 +97,8 @@ class Sandbox:
         self._connections = 0
         self._rate_limited = 0
         self._faults: Counter[str] = Counter()
-        self._buckets: dict[str, list[float]] = {}  # key -> [window start, count, limit]
+        self._statuses: Counter[int] = Counter()
+        self._windows = FixedWindows()
         self._server: SandboxHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._store: Store | None = None
@@ -219,7 +221,7 @@ class Sandbox:
         self.config.update(options)
         if "rate_limit" in options or "rate_window" in options or "plan" in options:
             with self._stats_lock:
-                self._buckets.clear()
+                self._windows.close_all()
         if "deliver" in options:
             self.deliverer.mode = options["deliver"]
         if "clock_rate" in options:
@@ -240,6 +242,7 @@ class Sandbox:
                 "total_requests": sum(self._requests.values()),
                 "connections": self._connections,
                 "rate_limited": self._rate_limited,
+                "statuses": {str(k): v for k, v in sorted(self._statuses.items())},
                 "faults": dict(self._faults),
                 "deliveries": len(self.deliverer.log),
             }
@@ -249,7 +252,20 @@ class Sandbox:
             self._requests.clear()
             self._connections = 0
             self._rate_limited = 0
+            self._statuses.clear()
             self._faults.clear()
+            self._windows.clear_log()
+
+    def rate_windows(self) -> dict[str, Any]:
+        """What each rate-limit key (a user URI, ``oauth-token:...``, ``anonymous:...``)
+        was served and refused, per window and in any span of ``rate_window`` seconds
+        (``limits.FixedWindows.report``); since the last ``reset_stats``."""
+        with self._stats_lock:
+            return self._windows.report()
+
+    def _count_status(self, status: int) -> None:
+        with self._stats_lock:
+            self._statuses[status] += 1
 
     def _count_connection(self) -> None:
         with self._stats_lock:
@@ -295,18 +311,13 @@ class Sandbox:
         a user's tokens, personal and OAuth, share it); returns (refused, headers)."""
         if limit is None:
             return False, {}
-        window = self.config["rate_window"]
-        now = self.clock.time()
         with self._stats_lock:
-            bucket = self._buckets.get(key)
-            if bucket is None or now - bucket[0] >= window or bucket[2] != limit:
-                bucket = self._buckets[key] = [now, 0, limit]
-            reset = bucket[0] + window - now
-            if bucket[1] >= limit:
+            refused, remaining, reset = self._windows.hit(
+                key, limit, self.config["rate_window"], self.clock.time()
+            )
+            if refused:
                 self._rate_limited += 1
-                return True, rate_limit_headers(limit, 0, reset)
-            bucket[1] += 1
-            return False, rate_limit_headers(limit, limit - int(bucket[1]), reset)
+        return refused, rate_limit_headers(limit, remaining, reset)
 
     def _page_tokens(self) -> TokenContext:
         """How this sandbox signs and dates page tokens (its secret, clock and TTL)."""
@@ -353,6 +364,39 @@ class Sandbox:
         self.clock.advance(seconds)
         self.run_due_deliveries()
         self._wake_retries()  # its next wait is measured from the new time
+
+    def add_users(
+        self, count: int, events: int = 0, *, role: str = "user", prefix: str = "member"
+    ) -> list[Json]:
+        """``count`` new members of the organization (``role``: user or admin), as if each
+        had accepted an invitation, with one active one-on-one event type, a working-hours
+        schedule and ``events`` scheduled events of their own (one invitee each, from ~20
+        days ago to ~300 days ahead). Returns ``{"uri", "email", "event_type"}`` for each;
+        emails are ``<prefix><n>@sandbox.example``. For many-accounts tests and benchmarks;
+        connect them with :meth:`authorize` (``user_uri=``) or ``POST /oauth/authorize``
+        with ``user``."""
+        if role not in ("user", "admin"):
+            raise ValueError("role must be user or admin")
+        if count < 0 or events < 0:
+            raise ValueError("count and events must not be negative")
+        if not prefix.isalnum():
+            raise ValueError("prefix must be letters and digits")
+        store = self.store
+        made: list[Json] = []
+        with store.lock:
+            now = self.clock.now()
+            when = store.now()
+            for _ in range(count):
+                n = len(store.users)
+                email = f"{prefix}{n}@sandbox.example".lower()
+                uri = store.add_user(f"{prefix.title()} {n}", email, role, "UTC", when)
+                event_type = store.add_event_type(
+                    uri, f"{prefix.title()} {n} chat", 30, True, "solo", 0, when
+                )
+                store.add_schedule(uri)
+                store.seed_host_events(event_type, events, now)
+                made.append({"uri": uri, "email": email, "event_type": event_type["uri"]})
+        return made
 
     # -- deliveries ----------------------------------------------------------------------
 
@@ -590,6 +634,8 @@ class Sandbox:
             return dict(self.config)
         if method == "GET" and name == "deliveries":
             return [d.as_dict() for d in self.deliveries]
+        if method == "GET" and name == "rate_windows":
+            return self.rate_windows()
         if method != "POST":
             raise KeyError(f"unknown control endpoint: {method} /_sandbox/{name}")
         if name == "reset_stats":
@@ -624,6 +670,10 @@ class Sandbox:
             token, user = self.add_token(data.get("token"), data.get("role", "user"),
                                          data.get("scopes"))
             return {"token": token, "user": user}
+        if name == "users":
+            return self.add_users(int(data["count"]), int(data.get("events") or 0),
+                                  role=data.get("role") or "user",
+                                  prefix=data.get("prefix") or "member")
         if name == "run_deliveries":
             return {"attempts": self.run_due_deliveries()}
         # The newer webhook families: what only a person (or Notetaker) does in Calendly.

@@ -146,6 +146,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
         self, status: int, body: bytes | None, headers: dict[str, str] | None = None,
         content_type: str = "application/json; charset=utf-8",
     ) -> None:
+        if not self.path.startswith("/_sandbox/"):
+            self.server.sandbox._count_status(status)
         self.send_response(status)
         if body and status != 204:
             self.send_header("Content-Type", content_type)

@@ -333,6 +333,16 @@ class Store:
             invitees = 1 + rng.randrange(3) if event_type["kind"] == "group" else 1
             self.create_event(event_type, begins, created, invitees=invitees, canceled=canceled)
 
+    def seed_host_events(self, event_type: Json, n: int, now: datetime) -> None:
+        """``n`` events of ``event_type`` (its owner hosts them), one invitee each, spread
+        evenly from ~20 days ago to ~300 days ahead (inside the sync's default window)."""
+        start = (now - timedelta(days=20)).replace(minute=0, second=0, microsecond=0)
+        step = 320 * 24 * 60 / max(n, 1)
+        for i in range(n):
+            begins = start + timedelta(minutes=int(i * step) // 15 * 15)
+            created = min(begins - timedelta(days=1 + i % 20), now)
+            self.create_event(event_type, begins, created)
+
     # -- scheduled events and invitees ----------------------------------------------------
 
     def create_event(
