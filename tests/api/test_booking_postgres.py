@@ -3,7 +3,6 @@ Idempotency-Key book exactly once at Calendly, and every caller gets the one ans
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
@@ -11,15 +10,13 @@ from rest_framework.test import APIClient
 
 from django_calendly.models import IdempotencyKey, Invitee
 
+from ..markers import needs_postgres
 from .test_booking import BOOK, body, bookings, open_slots, own_event_type
 from .test_idempotency_postgres import storm
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="needs PostgreSQL (DATABASE_URL=postgres://...)",
-    ),
+    needs_postgres,
     pytest.mark.django_db(transaction=True),
 ]
 

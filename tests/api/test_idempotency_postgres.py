@@ -3,7 +3,6 @@ act exactly once at Calendly, and every caller ends with the first answer."""
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import Any
 
@@ -13,14 +12,12 @@ from rest_framework.test import APIClient
 
 from django_calendly.models import IdempotencyKey
 
+from ..markers import needs_postgres
 from .conftest import BASE
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="needs PostgreSQL (DATABASE_URL=postgres://...)",
-    ),
+    needs_postgres,
     pytest.mark.django_db(transaction=True),
 ]
 

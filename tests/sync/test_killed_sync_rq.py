@@ -19,21 +19,13 @@ from django_calendly.models import Invitee, ScheduledEvent, SyncState
 from django_calendly.sync.engine import STALE_RUN
 from django_calendly.sync.tasks import sync_scope_task
 
+from ..markers import WORKER_PROCESSES
 from ..webhooks.workers import Supervisor, flushed_redis, rq_worker, worker_env
 from .conftest import invitee_calls
 
 RQ_URL = os.environ.get("KILLED_SYNC_TEST_RQ_URL", "redis://127.0.0.1:6379/13")
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.postgres,
-    pytest.mark.redis,
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="needs PostgreSQL (DATABASE_URL=postgres://...)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = WORKER_PROCESSES
 
 
 @pytest.fixture

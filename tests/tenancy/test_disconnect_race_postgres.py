@@ -5,7 +5,6 @@ was locked by both, the worker's commit failed with a foreign key violation."""
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -22,12 +21,11 @@ from django_calendly.models import CalendlyConnection, ScheduledEvent
 from django_calendly.services import connections
 from django_calendly.services.attribution import mark_seen
 
+from ..markers import needs_postgres
+
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="needs PostgreSQL (DATABASE_URL=postgres://...)",
-    ),
+    needs_postgres,
     pytest.mark.django_db(transaction=True),
 ]
 

@@ -41,6 +41,7 @@ from django_calendly.services.ratelimit import SharedRateLimiter, forget_storage
 from django_calendly.sync.tasks import sync_connection_task
 
 from ..demo.test_pages import shown_meetings
+from ..markers import WORKER_PROCESSES
 from ..webhooks.workers import Supervisor, flushed_redis, rq_worker
 from .members import Member, parse_time, remote_subscriptions
 from .rq_workers import rq_env, use_rq
@@ -50,16 +51,7 @@ LIMIT_URL = os.environ.get("DONE_WHEN_TEST_LIMIT_URL", "redis://127.0.0.1:6379/4
 WORKERS = [f"done-when-{n}-{os.getpid()}" for n in (1, 2)]
 ENQUEUED = re.compile(r"^(connection \d+|app token): enqueued \(task (\S+)\)$", re.M)
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.postgres,
-    pytest.mark.redis,
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="needs PostgreSQL (DATABASE_URL=postgres://...)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = WORKER_PROCESSES
 
 
 @pytest.fixture

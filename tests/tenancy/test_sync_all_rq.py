@@ -14,22 +14,14 @@ from django.core.management import call_command
 
 from django_calendly.models import EventType, ScheduledEvent, SyncState
 
+from ..markers import WORKER_PROCESSES
 from ..webhooks.workers import Supervisor, flushed_redis, rq_worker
 from .members import Member
 from .rq_workers import rq_env, use_rq
 
 RQ_URL = os.environ.get("TENANCY_TEST_RQ_URL", "redis://127.0.0.1:6379/9")
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.postgres,
-    pytest.mark.redis,
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="needs PostgreSQL (DATABASE_URL=postgres://...)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = WORKER_PROCESSES
 
 
 def synced(count: int) -> bool:

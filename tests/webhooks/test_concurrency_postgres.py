@@ -4,7 +4,6 @@ expected state, and no request gets a 5xx."""
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import Counter
 from typing import Any
@@ -15,16 +14,14 @@ import pytest
 from django_calendly.client.signatures import sign
 from django_calendly.models import Invitee, ScheduledEvent, WebhookDelivery
 
+from ..markers import needs_postgres
 from .conftest import KEY
 from .scenario import build
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.slow,
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="needs PostgreSQL (DATABASE_URL=postgres://...)",
-    ),
+    needs_postgres,
     pytest.mark.django_db(transaction=True),
 ]
 

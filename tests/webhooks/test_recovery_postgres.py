@@ -35,6 +35,7 @@ from django_calendly.models import WebhookDelivery
 from django_calendly.services.webhooks import recovery
 from django_calendly.testing.deliveries import envelope
 
+from ..markers import needs_postgres
 from . import payloads
 from .conftest import KEY
 from .probe.apps import PROBE_TABLE
@@ -42,10 +43,7 @@ from .workers import Supervisor, db_worker, recover_loop, worker_env
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="needs PostgreSQL (DATABASE_URL=postgres://...)",
-    ),
+    needs_postgres,
     pytest.mark.django_db(transaction=True),
 ]
 

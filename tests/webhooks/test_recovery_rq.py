@@ -17,6 +17,7 @@ import pytest
 
 from django_calendly.models import WebhookDelivery
 
+from ..markers import needs_postgres
 from .test_recovery_postgres import (
     INTERVAL,
     LEASE,
@@ -34,10 +35,7 @@ RQ_URL = os.environ.get("RECOVERY_TEST_RQ_URL", "redis://127.0.0.1:6379/7")
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.slow,
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="needs PostgreSQL (DATABASE_URL=postgres://...)",
-    ),
+    needs_postgres,
     pytest.mark.django_db(transaction=True),
 ]
 
