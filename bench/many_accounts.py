@@ -368,6 +368,8 @@ def run_sync_all(
     windows = control.get("rate_windows")
     users = {m["uri"]: windows.get(m["uri"], {}) for m in members}
     calls = sum(stats["statuses"].values())
+    asked = {uri: max((w[2] + w[3] for w in u.get("windows", [])), default=0)
+             for uri, u in users.items()}
     seen = Counter(dict(
         ScheduledEvent.seen_by.through.objects.values_list("calendlyconnection_id")
         .annotate(n=Count("id")).values_list("calendlyconnection_id", "n")
@@ -388,11 +390,16 @@ def run_sync_all(
         "rate_limited_429": stats["rate_limited"],
         "failed_rq_jobs": failed_jobs,
         "calls_per_user": sorted({u.get("served", 0) for u in users.values()}),
-        "max_calls_in_a_sandbox_window": max(u.get("max_served_in_window", 0)
-                                             for u in users.values()),
+        # Asked in one of the sandbox's windows, refused ones included (Calendly's counting:
+        # its X-RateLimit-Reset says when the window resets).
+        "max_requests_in_a_sandbox_window": max(asked.values(), default=0),
+        "users_over_limit_in_a_window": sum(1 for n in asked.values() if n > args.limit),
+        # Served in any 60 s on the sandbox's clock, whatever the alignment (stricter:
+        # measured on arrival, after the latency, so calls in flight can shift in).
         "max_calls_in_any_60s_span": max(u.get("max_in_any_span", 0) for u in users.values()),
-        "users_over_limit": sum(1 for u in users.values()
-                                if u.get("max_in_any_span", 0) > args.limit),
+        "users_over_limit_in_any_60s_span": sum(
+            1 for u in users.values() if u.get("max_in_any_span", 0) > args.limit
+        ),
         "mirror_ok": (
             ScheduledEvent.objects.count() == sum(m["events"] for m in members)
             and Invitee.objects.count() == sum(m["events"] for m in members)
