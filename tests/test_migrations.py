@@ -25,6 +25,24 @@ def test_migrations_match_the_models(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+
+def _run_in_demo(script: str, tmp_path) -> subprocess.CompletedProcess[str]:
+    """``script`` in a fresh interpreter on the demo project's settings, over a SQLite file
+    of its own (never the test database); asserts it exited 0."""
+    env = {
+        **os.environ,
+        "DEMO_SQLITE_PATH": str(tmp_path / "db.sqlite3"),
+        "DJANGO_SETTINGS_MODULE": "demo.settings",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "example"), str(ROOT / "src")]),
+    }
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(  # noqa: S603 - our own fixed script
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
 _BACKFILL = """
 import json
 import django
@@ -54,18 +72,7 @@ with connection.cursor() as cursor:
 
 
 def test_the_hosts_migration_fills_existing_rows(tmp_path):
-    env = {
-        **os.environ,
-        "DEMO_SQLITE_PATH": str(tmp_path / "db.sqlite3"),
-        "DJANGO_SETTINGS_MODULE": "demo.settings",
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "example"), str(ROOT / "src")]),
-    }
-    env.pop("DATABASE_URL", None)
-    result = subprocess.run(  # noqa: S603 - our own fixed script
-        [sys.executable, "-c", _BACKFILL], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
+    result = _run_in_demo(_BACKFILL, tmp_path)
     assert result.stdout.strip().splitlines()[-1] == (
         "' https://api.calendly.com/users/A https://api.calendly.com/users/B '"
     )
@@ -118,16 +125,5 @@ with connection.cursor() as cursor:
 def test_the_actor_migration_gives_existing_rows_to_the_app_token(tmp_path):
     """Existing sync states become the app token's (and keep their progress); connections
     that have a subscription are ``active``."""
-    env = {
-        **os.environ,
-        "DEMO_SQLITE_PATH": str(tmp_path / "db.sqlite3"),
-        "DJANGO_SETTINGS_MODULE": "demo.settings",
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "example"), str(ROOT / "src")]),
-    }
-    env.pop("DATABASE_URL", None)
-    result = subprocess.run(  # noqa: S603 - our own fixed script
-        [sys.executable, "-c", _ACTORS], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
+    result = _run_in_demo(_ACTORS, tmp_path)
     assert result.stdout.strip().splitlines()[-2:] == ["[(None, 'tok')]", "[('active',)]"]

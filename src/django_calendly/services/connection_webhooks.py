@@ -141,15 +141,13 @@ def ensure_for_connection(connection_id: int) -> dict[str, Any]:
     """Ensure one connection's subscription and record the outcome on it (the task's
     body). Returns what happened (JSON). A refusal is recorded and returned; a failure to
     reach Calendly is recorded, then raised, so the task backend shows it failed."""
+    from .connections import usable_connection
     from .errors import NoCalendlyAccess, NotConfigured
     from .webhooks import InvalidSubscription, WebhooksNotAllowed
 
-    connection = CalendlyConnection.objects.filter(pk=connection_id).first()
+    connection, skipped = usable_connection(connection_id)
     if connection is None:
-        return {"skipped": f"connection {connection_id} no longer exists", "connection": None}
-    if not connection.is_usable:
-        return {"skipped": f"connection {connection_id} needs reconnecting",
-                "connection": connection_id}
+        return skipped
     if not calendly_settings.WEBHOOK_URL:
         _record(connection_id, Status.NONE)
         return {"skipped": "CALENDLY_WEBHOOK_URL is not set", "connection": connection_id}

@@ -50,6 +50,20 @@ class PendingAuthorization:
     created: float
 
 
+def usable_connection(connection_id: int) -> tuple[CalendlyConnection | None, dict[str, Any]]:
+    """The connection a task was enqueued for, or why the task has nothing to do: gone
+    (disconnected since) or awaiting a reconnect. Returns ``(connection, {})`` or
+    ``(None, {"skipped": ..., "connection": ...})``, the tasks' JSON result."""
+    connection = CalendlyConnection.objects.filter(pk=connection_id).first()
+    if connection is None:
+        return None, {"skipped": f"connection {connection_id} no longer exists",
+                      "connection": None}
+    if not connection.is_usable:
+        return None, {"skipped": f"connection {connection_id} needs reconnecting",
+                      "connection": connection_id}
+    return connection, {}
+
+
 def oauth_client() -> OAuthClient:
     from ..client.oauth import OAuthClient
 

@@ -61,17 +61,14 @@ def sync_connection_task(
     """
     from django.utils.dateparse import parse_datetime
 
-    from ..models import CalendlyConnection
+    from ..services.connections import usable_connection
     from ..services.errors import NotConfigured
     from ..services.tenancy import sync_connection
     from .engine import SyncActorGone, SyncAlreadyRunning
 
-    connection = CalendlyConnection.objects.filter(pk=connection_id).first()
+    connection, skipped = usable_connection(connection_id)
     if connection is None:
-        return {"skipped": f"connection {connection_id} no longer exists", "connection": None}
-    if not connection.is_usable:
-        return {"skipped": f"connection {connection_id} needs reconnecting",
-                "connection": connection_id}
+        return skipped
     try:
         stats = sync_connection(
             connection,
